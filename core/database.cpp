@@ -1,0 +1,189 @@
+#include "core/database.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QThread>
+#include <QUrl>
+#include <QUrlQuery>
+#include <atomic>
+
+#include "core/logging.h"
+#include "core/schema.h"
+
+namespace Meterline
+{
+
+namespace
+{
+
+std::atomic<int> storeCounter{0};
+
+QString currentThreadKey()
+{
+    return QString::number(quintptr(QThread::currentThreadId()), 16);
+}
+
+} // namespace
+
+Database::Database(Kind kind, QString spec, Options options)
+    : m_kind(kind)
+    , m_spec(std::move(spec))
+    , m_options(options)
+    , m_storeId(QStringLiteral("meterline-%1").arg(++storeCounter))
+{
+}
+
+Result<std::unique_ptr<Database>> Database::open(const QString& spec)
+{
+    return open(spec, Options{});
+}
+
+Result<std::unique_ptr<Database>> Database::open(const QString& spec, const Options& options)
+{
+    if (spec.trimmed().isEmpty())
+        return Error::invalid(QStringLiteral("no database given"), QStringLiteral("db"));
+    const bool postgres =
+        spec.startsWith(QLatin1String("postgresql://")) || spec.startsWith(QLatin1String("postgres://"));
+    if (!postgres) {
+        const QFileInfo file(spec);
+        if (!QDir().mkpath(file.absolutePath()))
+            return Error::storage(QStringLiteral("cannot create the folder %1").arg(file.absolutePath()));
+    }
+    std::unique_ptr<Database> db(new Database(postgres ? Kind::Postgres : Kind::Sqlite, spec, options));
+    auto connection = db->openConnection(db->m_storeId + u'@' + currentThreadKey());
+    if (!connection.ok())
+        return connection.error();
+    QSqlDatabase sql = connection.value();
+    auto current = Schema::currentVersion(sql);
+    if (!current.ok())
+        return current.error();
+    if (*current > Schema::latestVersion()) {
+        return Error{ErrorCode::SchemaTooNew,
+                     QStringLiteral("the database has schema version %1, newer than this build knows (%2): "
+                                    "upgrade Meterline")
+                         .arg(*current)
+                         .arg(Schema::latestVersion()),
+                     {}};
+    }
+    if (*current < Schema::latestVersion()) {
+        if (!options.migrate) {
+            return Error::storage(QStringLiteral("the database has schema version %1 and needs migrating to %2 "
+                                                 "(run meterline-server init)")
+                                      .arg(*current)
+                                      .arg(Schema::latestVersion()));
+        }
+        auto migrated = Schema::migrate(sql, db->m_kind);
+        if (!migrated.ok())
+            return migrated.error();
+        current = migrated;
+    }
+    db->m_schemaVersion = *current;
+    return db;
+}
+
+Database::~Database()
+{
+    QMutexLocker lock(&m_mutex);
+    // removeDatabase closes each connection once no QSqlDatabase copy of it is left.
+    for (const QString& name : std::as_const(m_connectionNames))
+        QSqlDatabase::removeDatabase(name);
+}
+
+QString Database::defaultPath()
+{
+    QString folder = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (folder.isEmpty())
+        folder = QDir::homePath() + QStringLiteral("/.local/share");
+    return folder + QStringLiteral("/Meterline/meterline.db");
+}
+
+QSqlDatabase Database::connection() const
+{
+    const QString name = m_storeId + u'@' + currentThreadKey();
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_connectionNames.contains(name)) {
+            lock.unlock();
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            if (db.isValid() && db.isOpen())
+                return db;
+        }
+    }
+    auto opened = openConnection(name);
+    if (!opened.ok()) {
+        qCWarning(lcStore) << "cannot open a connection:" << opened.error().message;
+        return {};
+    }
+    return opened.value();
+}
+
+void Database::releaseThreadConnection() const
+{
+    const QString name = m_storeId + u'@' + currentThreadKey();
+    QMutexLocker lock(&m_mutex);
+    if (m_connectionNames.remove(name))
+        QSqlDatabase::removeDatabase(name);
+}
+
+Result<QSqlDatabase> Database::openConnection(const QString& name) const
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_connectionNames.contains(name)) {
+            // A stale connection of this thread (closed by an error): replace it.
+            QSqlDatabase::removeDatabase(name);
+            m_connectionNames.remove(name);
+        }
+    }
+    QSqlDatabase db;
+    if (m_kind == Kind::Sqlite) {
+        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(m_spec);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
+    } else {
+        const QUrl url(m_spec);
+        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(url.host().isEmpty() ? QStringLiteral("localhost") : url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1));
+        QStringList options;
+        const QUrlQuery query(url);
+        for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded))
+            options << key + u'=' + value;
+        db.setConnectOptions(options.join(u';'));
+    }
+    if (!db.open()) {
+        const QString message = db.lastError().text();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return Error::storage(QStringLiteral("cannot open the database: %1").arg(message));
+    }
+    if (m_kind == Kind::Sqlite) {
+        QSqlQuery q(db);
+        const QStringList pragmas{
+            QStringLiteral("PRAGMA journal_mode=WAL"),
+            m_options.durable ? QStringLiteral("PRAGMA synchronous=FULL") : QStringLiteral("PRAGMA synchronous=OFF"),
+            QStringLiteral("PRAGMA foreign_keys=ON"),
+        };
+        for (const QString& pragma : pragmas) {
+            if (!q.exec(pragma)) {
+                const QString message = q.lastError().text();
+                q = QSqlQuery();
+                db.close();
+                db = QSqlDatabase();
+                QSqlDatabase::removeDatabase(name);
+                return Error::storage(QStringLiteral("cannot configure the database: %1").arg(message));
+            }
+        }
+    }
+    QMutexLocker lock(&m_mutex);
+    m_connectionNames.insert(name);
+    return db;
+}
+
+} // namespace Meterline

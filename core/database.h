@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QMutex>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QString>
+#include <memory>
+
+#include "core/result.h"
+
+namespace Meterline
+{
+
+// One store: where Meterline's data lives. Opens (and migrates) the schema once, then hands every
+// thread its own connection, named "<storeId>@<thread>", as Qt Sql requires.
+class Database
+{
+public:
+    enum class Kind
+    {
+        Sqlite,
+        Postgres
+    };
+    struct Options
+    {
+        // Migrate an older schema on open. When false, an older schema is an error.
+        bool migrate = true;
+        // SQLite: synchronous=FULL (an acknowledged commit survives power loss). Benchmarks may turn it off.
+        bool durable = true;
+    };
+
+    // spec: a SQLite file path, or postgresql://user:pass@host:port/dbname
+    static Result<std::unique_ptr<Database>> open(const QString& spec);
+    static Result<std::unique_ptr<Database>> open(const QString& spec, const Options& options);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // The user's data-folder database: <AppDataLocation>/meterline.db (shared by the dashboard and server).
+    static QString defaultPath();
+
+    Kind kind() const { return m_kind; }
+    QString spec() const { return m_spec; }
+    int schemaVersion() const { return m_schemaVersion; }
+
+    // This thread's connection, opened on first use. Never pass it to another thread.
+    QSqlDatabase connection() const;
+    // Closes this thread's connection; worker threads call it before they finish.
+    void releaseThreadConnection() const;
+
+private:
+    Database(Kind kind, QString spec, Options options);
+    Result<QSqlDatabase> openConnection(const QString& name) const;
+
+    Kind m_kind;
+    QString m_spec;
+    Options m_options;
+    QString m_storeId;
+    int m_schemaVersion = 0;
+    mutable QMutex m_mutex;
+    mutable QSet<QString> m_connectionNames;
+};
+
+} // namespace Meterline

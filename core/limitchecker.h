@@ -1,0 +1,33 @@
+#pragma once
+
+#include "core/catalog.h"
+#include "core/database.h"
+#include "core/result.h"
+#include "core/service.h"
+#include "core/types.h"
+
+namespace Meterline
+{
+
+// Answers "may this customer go on?" (SPEC §2 Limit, Balance, Reservation): reads each applying limit's
+// window from the rollups, adds the open holds, applies the balance rule and, when asked and allowed,
+// takes a reservation in the same write transaction, so racing checks never hold more than the cap.
+class LimitChecker
+{
+public:
+    LimitChecker(Database& database, const Catalog& catalog, Clock clock);
+
+    Result<CheckResult> check(const CheckRequest& request);
+
+    // The meter's aggregate for a customer over the period's window at now: from one to seven rollup rows,
+    // or, for unique_count, from the window's events (the documented slower path).
+    static Result<double>
+    used(const QSqlDatabase& db, const Meter& meter, const QString& customerId, Period period, const QDateTime& now);
+
+private:
+    Database& m_database;
+    const Catalog& m_catalog;
+    Clock m_clock;
+};
+
+} // namespace Meterline

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QDateTime>
+
+#include "core/types.h"
+
+namespace Meterline::Periods
+{
+
+// Calendar windows in UTC (SPEC §2): hour, day, week from Monday 00:00Z, month; lifetime has no bounds
+// (both ends invalid). Half-open [from, to).
+TimeRange window(Period period, const QDateTime& at);
+// The named periods of queries and exports, relative to now. Lifetime: both ends invalid.
+TimeRange namedRange(NamedPeriod period, const QDateTime& now);
+// Start of the bucket of a series window that holds t; and the start of the next bucket.
+QDateTime bucketStart(Window window, const QDateTime& t);
+QDateTime nextBucket(Window window, const QDateTime& start);
+
+// Milliseconds since the epoch <-> UTC QDateTime; how timestamps are stored.
+qint64 toMs(const QDateTime& t);
+QDateTime fromMs(qint64 ms);
+// ISO 8601 with milliseconds when present and a 'Z': "2026-11-26T03:37:33Z", "…33.250Z".
+QString toIso(const QDateTime& t);
+// Accepts ISO 8601 with 'Z' or an offset; returns an invalid QDateTime otherwise.
+QDateTime parseIso(const QString& text);
+
+} // namespace Meterline::Periods

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QHash>
+#include <QSqlDatabase>
+
+#include "core/catalog.h"
+#include "core/database.h"
+#include "core/result.h"
+#include "core/service.h"
+#include "core/types.h"
+
+namespace Meterline
+{
+
+// Records events: validation, idempotent replay, the event row, its meters' rollups, the credits it
+// burns and the reservation it settles — all in one database transaction.
+class Recorder
+{
+public:
+    Recorder(Database& database, const Catalog& catalog, Clock clock);
+
+    Result<RecordResult> record(const EventInput& input);
+    Result<BatchResult> recordBatch(const QList<EventInput>& inputs);
+    Result<EventPage> events(const EventQuery& query) const;
+    Result<Reservation> reservation(const QString& id) const;
+
+    // Input checks that need no database; the error names the field.
+    static Status validate(const EventInput& input, qint64 nowMs);
+
+private:
+    struct Context; // one transaction's state, shared by the events of a batch
+    Result<RecordResult> recordIn(Context& context, const EventInput& input);
+
+    Database& m_database;
+    const Catalog& m_catalog;
+    Clock m_clock;
+};
+
+} // namespace Meterline

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QSqlDatabase>
+
+#include "core/result.h"
+#include "core/types.h"
+
+namespace Meterline
+{
+
+// Holds taken by check with reserve: stored rows, counted while state is held and now < expiresAt.
+class Reservations
+{
+public:
+    static Result<std::optional<Reservation>> find(const QSqlDatabase& db, const QString& id);
+    static Status insert(const QSqlDatabase& db, const Reservation& reservation);
+    // Units held on a meter's limits: holds on that meter and holds taken on all the customer's limits.
+    static Result<double>
+    heldUnits(const QSqlDatabase& db, const QString& customerId, const QString& meterId, qint64 nowMs);
+    static Status settle(const QSqlDatabase& db, const QString& id, const QString& eventId);
+    static Status markExpired(const QSqlDatabase& db, const QString& id);
+};
+
+} // namespace Meterline

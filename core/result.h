@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QString>
+#include <variant>
+
+namespace Meterline
+{
+
+// A failure as a value: a machine code (the codes of SPEC §3, e.g. "insufficient_balance"),
+// a human message, and the request field it concerns (may be empty).
+struct Error
+{
+    QString code;
+    QString message;
+    QString field;
+
+    static Error invalid(const QString& message, const QString& field = {})
+    {
+        return {QStringLiteral("invalid_request"), message, field};
+    }
+    static Error notFound(const QString& code, const QString& message) { return {code, message, {}}; }
+    static Error conflict(const QString& message) { return {QStringLiteral("conflict"), message, {}}; }
+    static Error storage(const QString& message) { return {QStringLiteral("storage_error"), message, {}}; }
+};
+
+namespace ErrorCode
+{
+inline const QString InvalidRequest = QStringLiteral("invalid_request");
+inline const QString NotFound = QStringLiteral("not_found");
+inline const QString CustomerNotFound = QStringLiteral("customer_not_found");
+inline const QString MeterNotFound = QStringLiteral("meter_not_found");
+inline const QString PlanNotFound = QStringLiteral("plan_not_found");
+inline const QString LimitNotFound = QStringLiteral("limit_not_found");
+inline const QString ReservationNotFound = QStringLiteral("reservation_not_found");
+inline const QString Conflict = QStringLiteral("conflict");
+inline const QString IdempotencyConflict = QStringLiteral("idempotency_conflict");
+inline const QString InsufficientBalance = QStringLiteral("insufficient_balance");
+inline const QString Storage = QStringLiteral("storage_error");
+inline const QString SchemaTooNew = QStringLiteral("schema_too_new");
+} // namespace ErrorCode
+
+template <typename T> class [[nodiscard]] Result
+{
+public:
+    Result(T value)
+        : m_v(std::move(value))
+    {
+    }
+    Result(Error error)
+        : m_v(std::move(error))
+    {
+    }
+    bool ok() const { return m_v.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    const T& value() const& { return std::get<0>(m_v); }
+    T& value() & { return std::get<0>(m_v); }
+    T&& value() && { return std::get<0>(std::move(m_v)); }
+    const T* operator->() const { return &std::get<0>(m_v); }
+    const T& operator*() const { return std::get<0>(m_v); }
+    const Error& error() const { return std::get<1>(m_v); }
+
+private:
+    std::variant<T, Error> m_v;
+};
+
+// Result of an operation with no value.
+using Status = Result<std::monostate>;
+inline Status success()
+{
+    return std::monostate{};
+}
+
+} // namespace Meterline

@@ -1,0 +1,236 @@
+#include "core/rollups.h"
+
+#include <QHash>
+#include <algorithm>
+
+#include "core/periods.h"
+#include "core/sql.h"
+#include "core/storedjson.h"
+
+namespace Meterline
+{
+
+void Aggregate::add(double value)
+{
+    total += value;
+    maximum = events == 0 ? value : std::max(maximum, value);
+    ++events;
+}
+
+void Aggregate::merge(const Aggregate& other)
+{
+    if (other.events == 0)
+        return;
+    maximum = events == 0 ? other.maximum : std::max(maximum, other.maximum);
+    total += other.total;
+    events += other.events;
+}
+
+double Aggregate::valueFor(Aggregation aggregation) const
+{
+    switch (aggregation) {
+    case Aggregation::Sum:
+        return total;
+    case Aggregation::Count:
+        return double(events);
+    case Aggregation::Max:
+        return events ? maximum : 0;
+    case Aggregation::UniqueCount:
+        break;
+    }
+    return 0;
+}
+
+QString Rollups::grainCode(Grain grain)
+{
+    switch (grain) {
+    case Grain::Hour:
+        return QStringLiteral("h");
+    case Grain::Day:
+        return QStringLiteral("d");
+    case Grain::Month:
+        return QStringLiteral("m");
+    case Grain::Lifetime:
+        return QStringLiteral("l");
+    }
+    return {};
+}
+
+namespace
+{
+
+struct BucketKey
+{
+    QString customerId;
+    Rollups::Grain grain;
+    qint64 bucket;
+    bool operator==(const BucketKey&) const = default;
+};
+
+size_t qHash(const BucketKey& key, size_t seed = 0)
+{
+    return qHashMulti(seed, key.customerId, int(key.grain), key.bucket);
+}
+
+qint64 bucketOf(Rollups::Grain grain, qint64 timestampMs)
+{
+    const QDateTime t = Periods::fromMs(timestampMs);
+    switch (grain) {
+    case Rollups::Grain::Hour:
+        return Periods::toMs(Periods::bucketStart(Window::Hour, t));
+    case Rollups::Grain::Day:
+        return Periods::toMs(Periods::bucketStart(Window::Day, t));
+    case Rollups::Grain::Month:
+        return Periods::toMs(Periods::bucketStart(Window::Month, t));
+    case Rollups::Grain::Lifetime:
+        break;
+    }
+    return 0;
+}
+
+constexpr Rollups::Grain allGrains[] = {
+    Rollups::Grain::Hour, Rollups::Grain::Day, Rollups::Grain::Month, Rollups::Grain::Lifetime};
+
+QString upsertSql(Database::Kind kind, int rows)
+{
+    QStringList values;
+    for (int i = 0; i < rows; ++i)
+        values << QStringLiteral("(?, ?, ?, ?, ?, ?, ?)");
+    const QString greatest = kind == Database::Kind::Sqlite ? QStringLiteral("MAX") : QStringLiteral("GREATEST");
+    return QStringLiteral("INSERT INTO rollups (meter_id, customer_id, grain, bucket, total, events, maximum) VALUES ")
+           + values.join(QStringLiteral(", "))
+           + QStringLiteral(" ON CONFLICT (meter_id, customer_id, grain, bucket) DO UPDATE SET"
+                            " total = rollups.total + excluded.total, events = rollups.events + excluded.events,"
+                            " maximum = %1(rollups.maximum, excluded.maximum)")
+                 .arg(greatest);
+}
+
+} // namespace
+
+Status Rollups::add(const QSqlDatabase& db,
+                    Database::Kind kind,
+                    const QString& meterId,
+                    const QString& customerId,
+                    qint64 timestampMs,
+                    double value)
+{
+    static const QString sqliteSql = upsertSql(Database::Kind::Sqlite, 4);
+    static const QString postgresSql = upsertSql(Database::Kind::Postgres, 4);
+    QVariantList values;
+    values.reserve(28);
+    for (Grain grain : allGrains) {
+        values << meterId << customerId << grainCode(grain) << bucketOf(grain, timestampMs) << value << qint64(1)
+               << value;
+    }
+    auto q = Sql::run(db, kind == Database::Kind::Sqlite ? sqliteSql : postgresSql, values);
+    if (!q.ok())
+        return q.error();
+    return success();
+}
+
+Status Rollups::remove(const QSqlDatabase& db, const QString& meterId)
+{
+    auto removed = Sql::exec(db, QStringLiteral("DELETE FROM rollups WHERE meter_id = ?"), {meterId});
+    if (!removed.ok())
+        return removed.error();
+    return success();
+}
+
+Status Rollups::rebuild(const QSqlDatabase& db, Database::Kind kind, const Meter& meter)
+{
+    if (auto s = remove(db, meter.id); !s.ok())
+        return s;
+    if (!rollsUp(meter))
+        return success();
+    // Aggregate in memory by bucket, then write each bucket once. Reads events in seq order, in pages, so
+    // memory holds the buckets, not the events.
+    QHash<BucketKey, Aggregate> buckets;
+    qint64 lastSeq = 0;
+    constexpr int page = 20000;
+    for (;;) {
+        auto q = Sql::run(db,
+                          QStringLiteral("SELECT seq, customer_id, event_type, value, dimensions, ts FROM events"
+                                         " WHERE seq > ? ORDER BY seq LIMIT ?"),
+                          {lastSeq, page});
+        if (!q.ok())
+            return q.error();
+        int count = 0;
+        while (q.value().next()) {
+            ++count;
+            lastSeq = q.value().value(0).toLongLong();
+            const QString eventType = q.value().value(2).toString();
+            const Dimensions dims =
+                meter.dimensionFilters.isEmpty() ? Dimensions() : StoredJson::toMap(q.value().value(4).toString());
+            if (!meter.matches(eventType, dims))
+                continue;
+            const QString customerId = q.value().value(1).toString();
+            const double value = q.value().value(3).toDouble();
+            const qint64 ts = q.value().value(5).toLongLong();
+            for (Grain grain : allGrains)
+                buckets[BucketKey{customerId, grain, bucketOf(grain, ts)}].add(value);
+        }
+        if (count < page)
+            break;
+    }
+    const QString sql = QStringLiteral("INSERT INTO rollups (meter_id, customer_id, grain, bucket, total, events, "
+                                       "maximum) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Q_UNUSED(kind);
+    for (auto it = buckets.cbegin(); it != buckets.cend(); ++it) {
+        auto q = Sql::run(db,
+                          sql,
+                          {meter.id,
+                           it.key().customerId,
+                           grainCode(it.key().grain),
+                           it.key().bucket,
+                           it.value().total,
+                           it.value().events,
+                           it.value().maximum});
+        if (!q.ok())
+            return q.error();
+    }
+    return success();
+}
+
+Result<Aggregate> Rollups::read(
+    const QSqlDatabase& db, const QString& meterId, const QString& customerId, Grain grain, qint64 fromMs, qint64 toMs)
+{
+    auto q = Sql::run(db,
+                      QStringLiteral("SELECT SUM(total), SUM(events), MAX(maximum) FROM rollups WHERE meter_id = ?"
+                                     " AND customer_id = ? AND grain = ? AND bucket >= ? AND bucket < ?"),
+                      {meterId, customerId, grainCode(grain), fromMs, toMs});
+    if (!q.ok())
+        return q.error();
+    Aggregate a;
+    if (q.value().next() && !q.value().isNull(1)) {
+        a.total = q.value().value(0).toDouble();
+        a.events = q.value().value(1).toLongLong();
+        a.maximum = q.value().value(2).toDouble();
+    }
+    return a;
+}
+
+Result<QList<Rollups::Row>> Rollups::rows(
+    const QSqlDatabase& db, const QString& meterId, const QString& customerId, Grain grain, qint64 fromMs, qint64 toMs)
+{
+    const QString base = QStringLiteral("SELECT customer_id, bucket, total, events, maximum FROM rollups"
+                                        " WHERE meter_id = ? AND grain = ? AND bucket >= ? AND bucket < ?");
+    auto q = customerId.isEmpty() ? Sql::run(db, base, {meterId, grainCode(grain), fromMs, toMs})
+                                  : Sql::run(db,
+                                             base + QStringLiteral(" AND customer_id = ?"),
+                                             {meterId, grainCode(grain), fromMs, toMs, customerId});
+    if (!q.ok())
+        return q.error();
+    QList<Row> rows;
+    while (q.value().next()) {
+        Row row;
+        row.customerId = q.value().value(0).toString();
+        row.bucketMs = q.value().value(1).toLongLong();
+        row.aggregate.total = q.value().value(2).toDouble();
+        row.aggregate.events = q.value().value(3).toLongLong();
+        row.aggregate.maximum = q.value().value(4).toDouble();
+        rows << row;
+    }
+    return rows;
+}
+
+} // namespace Meterline

@@ -1,0 +1,189 @@
+#include "core/schema.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include "core/logging.h"
+
+namespace Meterline::Schema
+{
+
+namespace
+{
+
+// One step of the schema. SQL is shared by SQLite and PostgreSQL; the few words that differ are
+// written as tokens and replaced per dialect (see dialectSql).
+struct Migration
+{
+    int version;
+    const char* description;
+    QStringList statements;
+};
+
+QString dialectSql(QString sql, Database::Kind kind)
+{
+    const bool sqlite = kind == Database::Kind::Sqlite;
+    sql.replace(QStringLiteral("{SERIAL_PK}"),
+                sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT") : QStringLiteral("BIGSERIAL PRIMARY KEY"));
+    sql.replace(QStringLiteral("{DOUBLE}"), QStringLiteral("DOUBLE PRECISION"));
+    return sql;
+}
+
+const QList<Migration>& migrations()
+{
+    static const QList<Migration> list{
+        {1,
+         "customers, plans, meters, limits, events, rollups, balances, ledger, reservations, changes",
+         {
+             QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL)"),
+             QStringLiteral("INSERT INTO meta (key, value) VALUES ('config_version', 1)"),
+             QStringLiteral("CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT NOT NULL, plan_id TEXT,"
+                            " external_id TEXT NOT NULL DEFAULT '', metadata TEXT NOT NULL DEFAULT '{}',"
+                            " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, deleted_at BIGINT)"),
+             QStringLiteral("CREATE INDEX customers_plan ON customers (plan_id)"),
+             QStringLiteral("CREATE TABLE plans (id TEXT PRIMARY KEY, name TEXT NOT NULL, currency TEXT NOT NULL,"
+                            " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)"),
+             QStringLiteral("CREATE TABLE plan_prices (plan_id TEXT NOT NULL, meter_id TEXT NOT NULL,"
+                            " unit_price BIGINT NOT NULL, per_units BIGINT NOT NULL, included_units {DOUBLE} NOT NULL,"
+                            " credits_per_unit BIGINT NOT NULL, PRIMARY KEY (plan_id, meter_id))"),
+             QStringLiteral("CREATE TABLE meters (id TEXT PRIMARY KEY, name TEXT NOT NULL, aggregation TEXT NOT NULL,"
+                            " event_types TEXT NOT NULL, dimension_filters TEXT NOT NULL,"
+                            " dimension TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL,"
+                            " updated_at BIGINT NOT NULL)"),
+             QStringLiteral("CREATE TABLE limits (id TEXT PRIMARY KEY, scope TEXT NOT NULL, plan_id TEXT NOT NULL"
+                            " DEFAULT '', customer_id TEXT NOT NULL DEFAULT '', meter_id TEXT NOT NULL,"
+                            " period TEXT NOT NULL, value {DOUBLE} NOT NULL, mode TEXT NOT NULL,"
+                            " created_at BIGINT NOT NULL)"),
+             QStringLiteral(
+                 "CREATE UNIQUE INDEX limits_owner ON limits (scope, plan_id, customer_id, meter_id, period)"),
+             QStringLiteral("CREATE INDEX limits_customer ON limits (customer_id)"),
+             QStringLiteral("CREATE TABLE events (seq {SERIAL_PK}, id TEXT NOT NULL UNIQUE,"
+                            " customer_id TEXT NOT NULL, event_type TEXT NOT NULL, value {DOUBLE} NOT NULL,"
+                            " dimensions TEXT NOT NULL, ts BIGINT NOT NULL, idempotency_key TEXT,"
+                            " reservation_id TEXT, created_at BIGINT NOT NULL)"),
+             QStringLiteral("CREATE INDEX events_customer_ts ON events (customer_id, ts)"),
+             QStringLiteral("CREATE INDEX events_ts ON events (ts)"),
+             QStringLiteral("CREATE TABLE idempotency_keys (customer_id TEXT NOT NULL, key TEXT NOT NULL,"
+                            " fingerprint TEXT NOT NULL, event_id TEXT NOT NULL, created_at BIGINT NOT NULL,"
+                            " PRIMARY KEY (customer_id, key))"),
+             // Per-period aggregates, kept in the same transaction as each event, so check and record
+             // never scan events. grain: h(our), d(ay), m(onth), l(ifetime: bucket 0).
+             QStringLiteral("CREATE TABLE rollups (meter_id TEXT NOT NULL, customer_id TEXT NOT NULL,"
+                            " grain TEXT NOT NULL, bucket BIGINT NOT NULL, total {DOUBLE} NOT NULL,"
+                            " events BIGINT NOT NULL, maximum {DOUBLE} NOT NULL,"
+                            " PRIMARY KEY (meter_id, customer_id, grain, bucket))"),
+             QStringLiteral("CREATE INDEX rollups_meter_bucket ON rollups (meter_id, grain, bucket)"),
+             QStringLiteral("CREATE TABLE balances (customer_id TEXT PRIMARY KEY, balance BIGINT NOT NULL,"
+                            " reserve BIGINT NOT NULL, updated_at BIGINT NOT NULL)"),
+             QStringLiteral("CREATE TABLE ledger (seq {SERIAL_PK}, id TEXT NOT NULL UNIQUE,"
+                            " customer_id TEXT NOT NULL, kind TEXT NOT NULL, amount BIGINT NOT NULL,"
+                            " balance_after BIGINT NOT NULL, unpaid BIGINT NOT NULL DEFAULT 0,"
+                            " reason TEXT NOT NULL DEFAULT '', actor TEXT NOT NULL DEFAULT '',"
+                            " idempotency_key TEXT, fingerprint TEXT, event_id TEXT, created_at BIGINT NOT NULL)"),
+             QStringLiteral("CREATE INDEX ledger_customer ON ledger (customer_id, seq)"),
+             QStringLiteral("CREATE UNIQUE INDEX ledger_idempotency ON ledger (customer_id, idempotency_key)"
+                            " WHERE idempotency_key IS NOT NULL"),
+             QStringLiteral("CREATE TABLE reservations (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL,"
+                            " meter_id TEXT NOT NULL DEFAULT '', amount {DOUBLE} NOT NULL, credits BIGINT NOT NULL,"
+                            " state TEXT NOT NULL, expires_at BIGINT NOT NULL, created_at BIGINT NOT NULL,"
+                            " event_id TEXT)"),
+             QStringLiteral("CREATE INDEX reservations_open ON reservations (customer_id, state, expires_at)"),
+             QStringLiteral("CREATE TABLE changes (seq {SERIAL_PK}, entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
+                            " op TEXT NOT NULL, at BIGINT NOT NULL)"),
+         }},
+        {2,
+         "event listing by type; ledger lookups by event",
+         {
+             QStringLiteral("CREATE INDEX events_customer_type_ts ON events (customer_id, event_type, ts)"),
+             QStringLiteral("CREATE INDEX ledger_event ON ledger (event_id)"),
+         }},
+    };
+    return list;
+}
+
+Status exec(QSqlDatabase& db, const QString& sql)
+{
+    QSqlQuery q(db);
+    if (!q.exec(sql))
+        return Error::storage(QStringLiteral("%1: %2").arg(sql.left(80), q.lastError().text()));
+    return success();
+}
+
+} // namespace
+
+int latestVersion()
+{
+    return migrations().constLast().version;
+}
+
+Result<int> currentVersion(QSqlDatabase& db)
+{
+    if (!db.tables().contains(QStringLiteral("schema_migrations")))
+        return 0;
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")))
+        return Error::storage(q.lastError().text());
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+Result<int> migrate(QSqlDatabase& db, Database::Kind kind, int target)
+{
+    if (target < 0)
+        target = latestVersion();
+    // One writer at a time: a second process opening the same database waits here.
+    const QString begin = kind == Database::Kind::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
+    if (auto s = exec(db,
+                      QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                                     " description TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
+        !s.ok())
+        return s.error();
+    auto version = currentVersion(db);
+    if (!version.ok())
+        return version.error();
+    if (*version > latestVersion()) {
+        return Error{ErrorCode::SchemaTooNew,
+                     QStringLiteral("the database has schema version %1, newer than this build knows (%2): "
+                                    "upgrade Meterline")
+                         .arg(*version)
+                         .arg(latestVersion()),
+                     {}};
+    }
+    for (const Migration& m : migrations()) {
+        if (m.version > target)
+            break;
+        if (auto s = exec(db, begin); !s.ok())
+            return s.error();
+        // Re-read inside the write lock: another process may have migrated meanwhile.
+        auto inside = currentVersion(db);
+        if (!inside.ok() || *inside >= m.version) {
+            exec(db, QStringLiteral("ROLLBACK")).ok();
+            if (!inside.ok())
+                return inside.error();
+            continue;
+        }
+        for (const QString& statement : m.statements) {
+            if (auto s = exec(db, dialectSql(statement, kind)); !s.ok()) {
+                exec(db, QStringLiteral("ROLLBACK")).ok();
+                qCWarning(lcStore) << "migration" << m.version << "failed:" << s.error().message;
+                return s.error();
+            }
+        }
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"));
+        q.addBindValue(m.version);
+        q.addBindValue(QString::fromLatin1(m.description));
+        q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        if (!q.exec()) {
+            const QString message = q.lastError().text();
+            exec(db, QStringLiteral("ROLLBACK")).ok();
+            return Error::storage(message);
+        }
+        if (auto s = exec(db, QStringLiteral("COMMIT")); !s.ok())
+            return s.error();
+        qCInfo(lcStore) << "migrated schema to version" << m.version;
+    }
+    return currentVersion(db);
+}
+
+} // namespace Meterline::Schema

@@ -1,0 +1,184 @@
+#include "core/service.h"
+
+#include "core/catalog.h"
+#include "core/database.h"
+#include "core/ledger.h"
+#include "core/limitchecker.h"
+#include "core/recorder.h"
+#include "core/usagereader.h"
+
+namespace Meterline
+{
+
+Service::Service(Database& database, Clock clock)
+    : m_database(database)
+    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentDateTimeUtc(); }))
+    , m_catalog(std::make_unique<Catalog>(database, m_clock))
+    , m_ledger(std::make_unique<Ledger>(database, m_clock))
+    , m_recorder(std::make_unique<Recorder>(database, *m_catalog, m_clock))
+    , m_checker(std::make_unique<LimitChecker>(database, *m_catalog, m_clock))
+    , m_usage(std::make_unique<UsageReader>(database, *m_catalog, m_clock))
+{
+}
+
+Service::~Service() = default;
+
+QDateTime Service::now() const
+{
+    return m_clock();
+}
+
+Result<Customer> Service::createCustomer(const Customer& customer)
+{
+    return m_catalog->createCustomer(customer);
+}
+Result<Customer> Service::customer(const QString& id) const
+{
+    return m_catalog->customer(id);
+}
+Result<QList<Customer>> Service::customers() const
+{
+    return m_catalog->customers();
+}
+Result<Customer> Service::updateCustomer(const QString& id, const CustomerPatch& patch)
+{
+    return m_catalog->updateCustomer(id, patch);
+}
+Status Service::deleteCustomer(const QString& id)
+{
+    return m_catalog->deleteCustomer(id);
+}
+
+Result<Plan> Service::createPlan(const Plan& plan)
+{
+    return m_catalog->createPlan(plan);
+}
+Result<Plan> Service::plan(const QString& id) const
+{
+    return m_catalog->plan(id);
+}
+Result<QList<Plan>> Service::plans() const
+{
+    return m_catalog->plans();
+}
+Result<Plan> Service::replacePlan(const Plan& plan)
+{
+    return m_catalog->replacePlan(plan);
+}
+Status Service::deletePlan(const QString& id)
+{
+    return m_catalog->deletePlan(id);
+}
+
+Result<Meter> Service::createMeter(const Meter& meter)
+{
+    return m_catalog->createMeter(meter);
+}
+Result<Meter> Service::meter(const QString& id) const
+{
+    return m_catalog->meter(id);
+}
+Result<QList<Meter>> Service::meters() const
+{
+    return m_catalog->meters();
+}
+Result<Meter> Service::replaceMeter(const Meter& meter)
+{
+    return m_catalog->replaceMeter(meter);
+}
+Status Service::deleteMeter(const QString& id)
+{
+    return m_catalog->deleteMeter(id);
+}
+
+Result<Limit> Service::createLimit(const Limit& limit)
+{
+    return m_catalog->createLimit(limit);
+}
+Result<Limit> Service::limit(const QString& id) const
+{
+    return m_catalog->limit(id);
+}
+Result<QList<Limit>> Service::limits() const
+{
+    return m_catalog->limits();
+}
+Result<Limit> Service::replaceLimit(const Limit& limit)
+{
+    return m_catalog->replaceLimit(limit);
+}
+Status Service::deleteLimit(const QString& id)
+{
+    return m_catalog->deleteLimit(id);
+}
+
+Result<CheckResult> Service::check(const CheckRequest& request)
+{
+    return m_checker->check(request);
+}
+Result<RecordResult> Service::record(const EventInput& input)
+{
+    return m_recorder->record(input);
+}
+Result<BatchResult> Service::recordBatch(const QList<EventInput>& inputs)
+{
+    return m_recorder->recordBatch(inputs);
+}
+Result<EventPage> Service::events(const EventQuery& query) const
+{
+    return m_recorder->events(query);
+}
+Result<Reservation> Service::reservation(const QString& id) const
+{
+    return m_recorder->reservation(id);
+}
+
+Result<Balance> Service::balance(const QString& customerId) const
+{
+    return m_ledger->balance(customerId);
+}
+Result<BalanceChangeResult> Service::credit(const QString& customerId, const BalanceChange& change)
+{
+    return m_ledger->credit(customerId, change);
+}
+Result<BalanceChangeResult> Service::debit(const QString& customerId, const BalanceChange& change)
+{
+    return m_ledger->debit(customerId, change);
+}
+Result<Balance> Service::setReserve(const QString& customerId, Money reserve, const QString& actor)
+{
+    return m_ledger->setReserve(customerId, reserve, actor);
+}
+Result<LedgerPage> Service::transactions(const QString& customerId, const QString& cursor, int limit) const
+{
+    return m_ledger->transactions(customerId, cursor, limit);
+}
+
+Result<TimeRange> Service::resolvePeriod(NamedPeriod period) const
+{
+    return m_usage->resolve(period);
+}
+Result<UsageResult> Service::usage(const UsageQuery& query) const
+{
+    return m_usage->usage(query);
+}
+Result<SummaryPage>
+Service::usageSummary(const TimeRange& range, const QString& customerId, const QString& cursor, int limit) const
+{
+    return m_usage->summary(range, customerId, cursor, limit);
+}
+Result<QList<InvoiceLine>> Service::invoiceLines(const TimeRange& range) const
+{
+    return m_usage->invoiceLines(range);
+}
+Status Service::writeInvoiceCsv(const TimeRange& range, QIODevice& out) const
+{
+    return m_usage->writeInvoiceCsv(range, out);
+}
+
+Result<ChangePage> Service::changes(qint64 since, int limit) const
+{
+    return m_catalog->changes(since, limit);
+}
+
+} // namespace Meterline

@@ -1,0 +1,413 @@
+#pragma once
+
+// The domain's value types (SPEC §2). Plain structs, passed by const&, returned by value.
+
+#include <QDateTime>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+#include "core/money.h"
+#include "core/result.h"
+
+namespace Meterline
+{
+
+using Dimensions = QMap<QString, QString>;
+using Metadata = QMap<QString, QString>;
+
+enum class Aggregation
+{
+    Sum,
+    Count,
+    Max,
+    UniqueCount
+};
+enum class Period
+{
+    Hour,
+    Day,
+    Week,
+    Month,
+    Lifetime
+};
+enum class LimitMode
+{
+    Hard,
+    Soft
+};
+enum class LimitScope
+{
+    Plan,
+    Customer
+};
+enum class TransactionKind
+{
+    Credit,
+    Debit,
+    Usage,
+    Adjustment,
+    Expiry
+};
+enum class ReservationState
+{
+    Held,
+    Settled,
+    Expired
+};
+// Named periods of usage queries and exports (SPEC §3).
+enum class NamedPeriod
+{
+    CurrentHour,
+    CurrentDay,
+    CurrentWeek,
+    CurrentMonth,
+    PreviousMonth,
+    Lifetime
+};
+enum class Window
+{
+    Hour,
+    Day,
+    Month
+};
+
+// Wire names ("sum", "unique_count", "hour", "plan", "usage", "current_month"...). The parse functions
+// return std::nullopt for an unknown name.
+QString toString(Aggregation);
+QString toString(Period);
+QString toString(LimitMode);
+QString toString(LimitScope);
+QString toString(TransactionKind);
+QString toString(ReservationState);
+QString toString(NamedPeriod);
+QString toString(Window);
+std::optional<Aggregation> parseAggregation(QStringView);
+std::optional<Period> parsePeriod(QStringView);
+std::optional<LimitMode> parseLimitMode(QStringView);
+std::optional<LimitScope> parseLimitScope(QStringView);
+std::optional<TransactionKind> parseTransactionKind(QStringView);
+std::optional<NamedPeriod> parseNamedPeriod(QStringView);
+std::optional<Window> parseWindow(QStringView);
+
+// Half-open [from, to). A null bound is open (lifetime).
+struct TimeRange
+{
+    QDateTime from;
+    QDateTime to;
+    bool contains(const QDateTime& t) const { return (!from.isValid() || t >= from) && (!to.isValid() || t < to); }
+};
+
+struct Customer
+{
+    QString id;
+    QString name;
+    QString planId; // empty: no plan
+    QString externalId;
+    Metadata metadata;
+    QDateTime createdAt;
+};
+
+// PATCH semantics: only the fields that are set change. An empty planId removes the plan.
+struct CustomerPatch
+{
+    std::optional<QString> name;
+    std::optional<QString> planId;
+    std::optional<QString> externalId;
+    std::optional<Metadata> metadata;
+};
+
+struct Meter
+{
+    QString id;
+    QString name;
+    Aggregation aggregation = Aggregation::Sum;
+    QStringList eventTypes;                      // empty = all; an entry ending in '*' matches by prefix
+    QMap<QString, QStringList> dimensionFilters; // key -> allowed values
+    QString dimension;                           // the counted dimension of unique_count
+    QDateTime createdAt;
+
+    bool matches(const QString& eventType, const Dimensions& dimensions) const;
+};
+
+struct Limit
+{
+    QString id;
+    LimitScope scope = LimitScope::Customer;
+    QString planId;     // scope Plan
+    QString customerId; // scope Customer
+    QString meterId;
+    Period period = Period::Month;
+    double value = 0; // the cap
+    LimitMode mode = LimitMode::Hard;
+    QDateTime createdAt;
+};
+
+struct Price
+{
+    QString meterId;
+    Money unitPrice;
+    qint64 perUnits = 1;
+    double includedUnits = 0;
+    Money creditsPerUnit; // 0: usage on this meter does not burn credits
+};
+
+struct Plan
+{
+    QString id;
+    QString name;
+    QString currency = QStringLiteral("USD");
+    QList<Limit> limits; // scope Plan; ids are "<planId>:<meterId>:<period>"
+    QList<Price> prices;
+    QDateTime createdAt;
+
+    const Price* priceFor(const QString& meterId) const;
+};
+
+// What a client sends to record one event.
+struct EventInput
+{
+    QString customerId;
+    QString eventType;
+    std::optional<double> value; // default 1
+    Dimensions dimensions;
+    std::optional<QDateTime> timestamp; // default now
+    QString idempotencyKey;
+    QString reservationId;
+};
+
+struct Event
+{
+    QString id;
+    QString customerId;
+    QString eventType;
+    double value = 1;
+    Dimensions dimensions;
+    QDateTime timestamp;
+    QString idempotencyKey;
+    QString reservationId;
+    QDateTime createdAt;
+};
+
+struct Balance
+{
+    QString customerId;
+    Money balance;
+    Money reserve;
+    Money held; // credits held by open reservations
+    Money available() const { return balance - reserve - held; }
+};
+
+struct LedgerTransaction
+{
+    QString id;
+    QString customerId;
+    TransactionKind kind = TransactionKind::Credit;
+    Money amount; // signed: credits positive, debits and usage negative
+    Money balanceAfter;
+    Money unpaid; // usage that found no balance to burn
+    QString reason;
+    QString actor;
+    QString idempotencyKey;
+    QString eventId; // kind Usage
+    QDateTime createdAt;
+};
+
+struct RecordResult
+{
+    Event event;
+    bool duplicate = false;
+    std::optional<Balance> balance; // when the event burned credits
+    std::optional<LedgerTransaction> usageTransaction;
+};
+
+struct BatchRejection
+{
+    int index = 0;
+    Error error;
+};
+
+struct BatchResult
+{
+    int accepted = 0;
+    int duplicates = 0;
+    QList<BatchRejection> rejected;
+};
+
+struct BalanceChange
+{
+    Money amount; // > 0
+    QString reason;
+    QString actor;
+    QString idempotencyKey;
+};
+
+struct BalanceChangeResult
+{
+    LedgerTransaction transaction;
+    Balance balance;
+    bool duplicate = false;
+};
+
+struct Reservation
+{
+    QString id;
+    QString customerId;
+    QString meterId; // empty: every limit of the customer
+    double amount = 0;
+    Money credits; // credits held
+    ReservationState state = ReservationState::Held;
+    QDateTime expiresAt;
+    QDateTime createdAt;
+};
+
+struct CheckRequest
+{
+    QString customerId;
+    QString meterId;               // empty: all of the customer's limits
+    std::optional<double> reserve; // units to hold
+    int reserveSeconds = 300;
+};
+
+struct LimitStatus
+{
+    QString id;
+    QString meterId;
+    Period period = Period::Month;
+    LimitMode mode = LimitMode::Hard;
+    LimitScope source = LimitScope::Plan;
+    double limit = 0;
+    double used = 0;
+    double held = 0;
+    double remaining = 0;              // max(0, limit - used - held)
+    std::optional<QDateTime> resetsAt; // nullopt for lifetime
+    bool allowed = true;               // soft limits always allow
+};
+
+struct CheckResult
+{
+    bool allowed = true;
+    QString customerId;
+    QString meterId;
+    double used = 0;
+    std::optional<double> limit;
+    std::optional<double> remaining;
+    std::optional<QDateTime> resetsAt;
+    QString reason; // empty, "limit_exceeded" or "insufficient_balance"
+    QList<LimitStatus> limits;
+    std::optional<Balance> balance;
+    std::optional<Reservation> reservation;
+};
+
+struct EventQuery
+{
+    QString customerId;
+    QString eventType;
+    QDateTime from;
+    QDateTime to;
+    int limit = 100; // 1..1000
+    QString cursor;
+};
+
+struct EventPage
+{
+    QList<Event> data;
+    QString nextCursor; // empty: no more
+};
+
+struct LedgerPage
+{
+    QList<LedgerTransaction> data;
+    QString nextCursor;
+};
+
+struct UsageQuery
+{
+    QString meterId;
+    QString customerId;                // empty: all customers
+    std::optional<NamedPeriod> period; // or from/to
+    QDateTime from;
+    QDateTime to;
+    QStringList groupBy; // dimension names or "customerId"
+    std::optional<Window> window;
+    Dimensions filters; // filter.<dim>=<value>
+};
+
+struct UsageGroup
+{
+    Dimensions dimensions; // groupBy key -> value ("customerId" too); a missing dimension is ""
+    double value = 0;
+};
+
+struct UsageBucket
+{
+    QDateTime start;
+    QDateTime end;
+    double value = 0;
+};
+
+struct UsageResult
+{
+    QString meterId;
+    QString customerId;
+    Aggregation aggregation = Aggregation::Sum;
+    QDateTime from; // null for lifetime
+    QDateTime to;
+    double value = 0;
+    QList<UsageGroup> groups;
+    QList<UsageBucket> series;
+};
+
+struct SummaryRow
+{
+    QString customerId;
+    QString meterId;
+    double value = 0;
+};
+
+struct SummaryPage
+{
+    QDateTime from;
+    QDateTime to;
+    QList<SummaryRow> data;
+    QString nextCursor;
+};
+
+// One invoice CSV row (SPEC §4).
+struct InvoiceLine
+{
+    QDateTime periodStart;
+    QDateTime periodEnd;
+    QString customerId;
+    QString customerName;
+    QString externalId;
+    QString planId;
+    QString meterId;
+    QString meterName;
+    double quantity = 0;
+    double includedUnits = 0;
+    double billableUnits = 0;
+    Money unitPrice;
+    qint64 perUnits = 1;
+    Money amount;
+    QString currency;
+};
+
+// An entry of the change log that drives incremental sync (GET /v1/changes).
+struct Change
+{
+    qint64 seq = 0;
+    QString entity; // "customer", "plan", "meter", "limit", "balance"
+    QString entityId;
+    QString op; // "upsert" or "delete"
+};
+
+struct ChangePage
+{
+    QList<Change> data;
+    qint64 nextCursor = 0;
+};
+
+} // namespace Meterline

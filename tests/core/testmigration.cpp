@@ -1,0 +1,166 @@
+// Schema migrations: a database made by the first schema version opens, is migrated, and keeps its data;
+// a database newer than this build is refused with a clear error and left untouched.
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/database.h"
+#include "core/schema.h"
+#include "core/service.h"
+#include "testsupport.h"
+
+using namespace Meterline;
+using namespace Meterline::Testing;
+
+class TestMigration : public QObject
+{
+    Q_OBJECT
+
+private:
+    // Builds a database at schema version `version` with raw SQL only, as an older build left it.
+    static void makeDatabaseAt(const QString& path, int version)
+    {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old-build"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            auto migrated = Schema::migrate(db, Database::Kind::Sqlite, version);
+            QVERIFY2(migrated.ok(), migrated.ok() ? "" : qPrintable(migrated.error().message));
+            QCOMPARE(migrated.value(), version);
+            QSqlQuery q(db);
+            QVERIFY(
+                q.exec(QStringLiteral("INSERT INTO customers (id, name, external_id, metadata, created_at, updated_at)"
+                                      " VALUES ('cust_old', 'Old Co', 'cus_1', '{}', 0, 0)")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO events (id, customer_id, event_type, value, dimensions, ts,"
+                                          " created_at) VALUES ('evt_old', 'cust_old', 'llm.completion', 42, '{}',"
+                                          " 1767225600000, 0)"))); // 2026-01-01
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO balances (customer_id, balance, reserve, updated_at)"
+                                          " VALUES ('cust_old', 5000000, 0, 0)")));
+            QVERIFY(
+                q.exec(QStringLiteral("INSERT INTO ledger (id, customer_id, kind, amount, balance_after, created_at)"
+                                      " VALUES ('txn_old', 'cust_old', 'credit', 5000000, 5000000, 0)")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("old-build"));
+    }
+
+    static int storedVersion(const QString& path)
+    {
+        int version = -1;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("inspect"));
+            db.setDatabaseName(path);
+            if (db.open()) {
+                QSqlQuery q(db);
+                if (q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next())
+                    version = q.value(0).toInt();
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("inspect"));
+        return version;
+    }
+
+private Q_SLOTS:
+    void latestVersion_isAboveTheFirst() { QVERIFY(Schema::latestVersion() >= 2); }
+
+    void open_emptyFile_createsLatestSchema()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("fresh.db"));
+        auto db = Database::open(path);
+        QVERIFY(db.ok());
+        QCOMPARE(db.value()->schemaVersion(), Schema::latestVersion());
+        QCOMPARE(storedVersion(path), Schema::latestVersion());
+    }
+
+    void open_firstVersion_migratesAndKeepsData()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v1.db"));
+        makeDatabaseAt(path, 1);
+        QCOMPARE(storedVersion(path), 1);
+
+        auto db = Database::open(path);
+        QVERIFY2(db.ok(), db.ok() ? "" : qPrintable(db.error().message));
+        QCOMPARE(db.value()->schemaVersion(), Schema::latestVersion());
+        QCOMPARE(storedVersion(path), Schema::latestVersion());
+
+        Service service(*db.value(), [] { return utc(2026, 1, 15); });
+        auto customer = service.customer(QStringLiteral("cust_old"));
+        QVERIFY(customer.ok());
+        QCOMPARE(customer->name, QStringLiteral("Old Co"));
+        auto balance = service.balance(QStringLiteral("cust_old"));
+        QVERIFY(balance.ok());
+        QCOMPARE(balance->balance.toString(), QStringLiteral("5.000000"));
+        auto events = service.events(EventQuery{QStringLiteral("cust_old"), {}, {}, {}, 10, {}});
+        QVERIFY(events.ok());
+        QCOMPARE(events->data.size(), 1);
+        QCOMPARE(events->data.first().value, 42.0);
+
+        // A meter defined after the migration aggregates the event the old build stored.
+        Meter tokens;
+        tokens.id = QStringLiteral("llm-tokens");
+        tokens.name = QStringLiteral("Tokens");
+        tokens.eventTypes = {QStringLiteral("llm.*")};
+        QVERIFY(service.createMeter(tokens).ok());
+        UsageQuery query;
+        query.meterId = tokens.id;
+        query.customerId = QStringLiteral("cust_old");
+        query.period = NamedPeriod::CurrentMonth;
+        auto usage = service.usage(query);
+        QVERIFY(usage.ok());
+        QCOMPARE(usage->value, 42.0);
+    }
+
+    void open_migrationIsIdempotent()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("twice.db"));
+        QVERIFY(Database::open(path).ok());
+        auto again = Database::open(path);
+        QVERIFY(again.ok());
+        QCOMPARE(again.value()->schemaVersion(), Schema::latestVersion());
+    }
+
+    void open_withoutMigrate_refusesAnOlderSchema()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.db"));
+        makeDatabaseAt(path, 1);
+        Database::Options options;
+        options.migrate = false;
+        auto db = Database::open(path, options);
+        QVERIFY(!db.ok());
+        QVERIFY(db.error().message.contains(QStringLiteral("migrat")));
+        QCOMPARE(storedVersion(path), 1);
+    }
+
+    void open_newerSchema_isRefusedAndUntouched()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("future.db"));
+        QVERIFY(Database::open(path).ok());
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("future"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at)"
+                                          " VALUES (999, 'from the future', 0)")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("future"));
+
+        auto db = Database::open(path);
+        QVERIFY(!db.ok());
+        QCOMPARE(db.error().code, ErrorCode::SchemaTooNew);
+        QVERIFY(db.error().message.contains(QStringLiteral("999")));
+        QCOMPARE(storedVersion(path), 999);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMigration)
+#include "testmigration.moc"
