@@ -95,6 +95,18 @@ Status checkQuantity(double value, const QString& field)
     return success();
 }
 
+// Enums that came from a cast of bad input are refused, not stored as "".
+Status checkEnums(const Limit& l, const QString& prefix)
+{
+    if (toString(l.period).isEmpty())
+        return Error::invalid(QStringLiteral("period must be hour, day, week, month or lifetime"), prefix + QStringLiteral("period"));
+    if (toString(l.mode).isEmpty())
+        return Error::invalid(QStringLiteral("mode must be hard or soft"), prefix + QStringLiteral("mode"));
+    if (toString(l.scope).isEmpty())
+        return Error::invalid(QStringLiteral("scope must be plan or customer"), prefix + QStringLiteral("scope"));
+    return success();
+}
+
 QString planLimitId(const QString& planId, const QString& meterId, Period period)
 {
     return planId + u':' + meterId + u':' + toString(period);
@@ -421,6 +433,8 @@ Status Catalog::validatePlan(const QSqlDatabase& db, const Plan& p) const
             return missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), l.meterId);
         if (auto s = checkQuantity(l.value, QStringLiteral("limits.value")); !s.ok())
             return s;
+        if (auto s = checkEnums(l, QStringLiteral("limits.")); !s.ok())
+            return s;
         const QString key = l.meterId + u'/' + toString(l.period);
         if (seenLimits.contains(key))
             return Error::invalid(QStringLiteral("two limits on meter '%1' for the same period").arg(l.meterId),
@@ -590,6 +604,9 @@ Status Catalog::validateMeter(const Meter& m) const
         return s;
     if (auto s = checkName(m.name); !s.ok())
         return s;
+    if (toString(m.aggregation).isEmpty())
+        return Error::invalid(QStringLiteral("aggregation must be sum, count, max or unique_count"),
+                              QStringLiteral("aggregation"));
     for (const QString& pattern : m.eventTypes) {
         const QString stem = pattern.endsWith(u'*') ? pattern.chopped(1) : pattern;
         const bool ok = pattern == QLatin1String("*") || Validation::isValidId(stem);
@@ -756,6 +773,8 @@ Status Catalog::validateLimit(const QSqlDatabase& db, const Limit& l) const
     if (auto s = Validation::checkId(l.meterId, QStringLiteral("meterId")); !s.ok())
         return s;
     if (auto s = checkQuantity(l.value, QStringLiteral("value")); !s.ok())
+        return s;
+    if (auto s = checkEnums(l, QString()); !s.ok())
         return s;
     auto meterExists = exists(db, QStringLiteral("SELECT 1 FROM meters WHERE id = ?"), l.meterId);
     if (!meterExists.ok())

@@ -294,9 +294,8 @@ Result<CheckResult> LimitChecker::check(const CheckRequest& request)
                 return s.error();
             if (auto s = tx->commit(); !s.ok())
                 return s.error();
+            // The figures above are the state the decision rested on; the new hold is reported on its own.
             result.reservation = r;
-            if (result.balance)
-                result.balance->held += r.credits;
         }
         // Denied: the guard rolls back; nothing was written.
     }

@@ -10,13 +10,13 @@ namespace
 
 QDateTime utcMidnight(const QDate& date)
 {
-    return QDateTime(date, QTime(0, 0), QTimeZone::utc());
+    return QDateTime(date, QTime(0, 0), Qt::UTC);
 }
 
 QDateTime hourStart(const QDateTime& t)
 {
     const QDateTime u = t.toUTC();
-    return QDateTime(u.date(), QTime(u.time().hour(), 0), QTimeZone::utc());
+    return QDateTime(u.date(), QTime(u.time().hour(), 0), Qt::UTC);
 }
 
 QDate monthStart(const QDate& d)
@@ -106,7 +106,7 @@ qint64 toMs(const QDateTime& t)
 
 QDateTime fromMs(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc());
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
 }
 
 QString toIso(const QDateTime& t)
