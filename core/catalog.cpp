@@ -99,7 +99,8 @@ Status checkQuantity(double value, const QString& field)
 Status checkEnums(const Limit& l, const QString& prefix)
 {
     if (toString(l.period).isEmpty())
-        return Error::invalid(QStringLiteral("period must be hour, day, week, month or lifetime"), prefix + QStringLiteral("period"));
+        return Error::invalid(QStringLiteral("period must be hour, day, week, month or lifetime"),
+                              prefix + QStringLiteral("period"));
     if (toString(l.mode).isEmpty())
         return Error::invalid(QStringLiteral("mode must be hard or soft"), prefix + QStringLiteral("mode"));
     if (toString(l.scope).isEmpty())
@@ -110,11 +111,6 @@ Status checkEnums(const Limit& l, const QString& prefix)
 QString planLimitId(const QString& planId, const QString& meterId, Period period)
 {
     return planId + u':' + meterId + u':' + toString(period);
-}
-
-Error missing(const QString& code, const QString& what, const QString& id)
-{
-    return Error::notFound(code, QStringLiteral("no %1 with id '%2'").arg(what, id));
 }
 
 template <typename T>
@@ -143,7 +139,7 @@ Result<Plan> loadPlan(const QSqlDatabase& db, const QString& id)
     if (!q.ok())
         return q.error();
     if (!q.value().next())
-        return missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), id);
+        return Error::missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), id);
     Plan p;
     p.id = q.value().value(0).toString();
     p.name = q.value().value(1).toString();
@@ -177,13 +173,6 @@ Result<Plan> loadPlan(const QSqlDatabase& db, const QString& id)
     return p;
 }
 
-Status asStatus(const Result<int>& r)
-{
-    if (!r.ok())
-        return r.error();
-    return success();
-}
-
 } // namespace
 
 Catalog::Catalog(Database& database, Clock clock)
@@ -199,13 +188,13 @@ qint64 Catalog::nowMs() const
 
 Status Catalog::bumpConfig(const QSqlDatabase& db)
 {
-    return asStatus(Sql::exec(db, QStringLiteral("UPDATE meta SET value = value + 1 WHERE key = 'config_version'")));
+    return toStatus(Sql::exec(db, QStringLiteral("UPDATE meta SET value = value + 1 WHERE key = 'config_version'")));
 }
 
 Status
 Catalog::logChange(const QSqlDatabase& db, const QString& entity, const QString& id, const QString& op, qint64 atMs)
 {
-    return asStatus(Sql::exec(db,
+    return toStatus(Sql::exec(db,
                               QStringLiteral("INSERT INTO changes (entity, entity_id, op, at) VALUES (?, ?, ?, ?)"),
                               {entity, id, op, atMs}));
 }
@@ -301,7 +290,7 @@ Result<Customer> Catalog::createCustomer(const Customer& input)
         if (!planExists.ok())
             return planExists.error();
         if (!planExists.value())
-            return missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), input.planId);
+            return Error::missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), input.planId);
     }
     const qint64 now = nowMs();
     auto inserted = Sql::exec(tx.db(),
@@ -325,14 +314,19 @@ Result<Customer> Catalog::createCustomer(const Customer& input)
     return created;
 }
 
-Result<Customer> Catalog::customer(const QString& id) const
+Result<Customer> Catalog::requireCustomer(const QSqlDatabase& db, const QString& id)
 {
-    auto found = findCustomer(m_database.connection(), id);
+    auto found = findCustomer(db, id);
     if (!found.ok())
         return found.error();
     if (!found.value())
-        return missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), id);
+        return Error::missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), id);
     return *found.value();
+}
+
+Result<Customer> Catalog::customer(const QString& id) const
+{
+    return requireCustomer(m_database.connection(), id);
 }
 
 Result<QList<Customer>> Catalog::customers() const
@@ -357,7 +351,7 @@ Result<Customer> Catalog::updateCustomer(const QString& id, const CustomerPatch&
     if (!found.ok())
         return found.error();
     if (!found.value())
-        return missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), id);
+        return Error::missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), id);
     Customer c = *found.value();
     if (patch.name)
         c.name = *patch.name;
@@ -374,7 +368,7 @@ Result<Customer> Catalog::updateCustomer(const QString& id, const CustomerPatch&
         if (!planExists.ok())
             return planExists.error();
         if (!planExists.value())
-            return missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), c.planId);
+            return Error::missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), c.planId);
     }
     const qint64 now = nowMs();
     auto updated = Sql::exec(
@@ -403,7 +397,7 @@ Status Catalog::deleteCustomer(const QString& id)
     if (!updated.ok())
         return updated.error();
     if (updated.value() == 0)
-        return missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), id);
+        return Error::missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), id);
     if (auto s = logChange(tx.db(), QStringLiteral("customer"), id, QStringLiteral("delete"), now); !s.ok())
         return s;
     return tx.commit();
@@ -430,7 +424,7 @@ Status Catalog::validatePlan(const QSqlDatabase& db, const Plan& p) const
         if (auto s = Validation::checkId(l.meterId, QStringLiteral("limits.meterId")); !s.ok())
             return s;
         if (!meters.contains(l.meterId))
-            return missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), l.meterId);
+            return Error::missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), l.meterId);
         if (auto s = checkQuantity(l.value, QStringLiteral("limits.value")); !s.ok())
             return s;
         if (auto s = checkEnums(l, QStringLiteral("limits.")); !s.ok())
@@ -446,7 +440,7 @@ Status Catalog::validatePlan(const QSqlDatabase& db, const Plan& p) const
         if (auto s = Validation::checkId(price.meterId, QStringLiteral("prices.meterId")); !s.ok())
             return s;
         if (!meters.contains(price.meterId))
-            return missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), price.meterId);
+            return Error::missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), price.meterId);
         if (seenPrices.contains(price.meterId))
             return Error::invalid(QStringLiteral("two prices for meter '%1'").arg(price.meterId),
                                   QStringLiteral("prices"));
@@ -467,10 +461,10 @@ Status Catalog::validatePlan(const QSqlDatabase& db, const Plan& p) const
 Status Catalog::storePlanTerms(const QSqlDatabase& db, const Plan& p, qint64 now)
 {
     if (auto s =
-            asStatus(Sql::exec(db, QStringLiteral("DELETE FROM limits WHERE scope = 'plan' AND plan_id = ?"), {p.id}));
+            toStatus(Sql::exec(db, QStringLiteral("DELETE FROM limits WHERE scope = 'plan' AND plan_id = ?"), {p.id}));
         !s.ok())
         return s;
-    if (auto s = asStatus(Sql::exec(db, QStringLiteral("DELETE FROM plan_prices WHERE plan_id = ?"), {p.id})); !s.ok())
+    if (auto s = toStatus(Sql::exec(db, QStringLiteral("DELETE FROM plan_prices WHERE plan_id = ?"), {p.id})); !s.ok())
         return s;
     for (const Limit& l : p.limits) {
         auto inserted = Sql::exec(
@@ -515,7 +509,7 @@ Result<Plan> Catalog::writePlan(const Plan& input, bool replace)
     if (!replace && taken.value())
         return Error::conflict(QStringLiteral("a plan with id '%1' exists").arg(input.id));
     if (replace && !taken.value())
-        return missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), input.id);
+        return Error::missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), input.id);
     const qint64 now = nowMs();
     auto written =
         replace ? Sql::exec(tx.db(),
@@ -581,12 +575,12 @@ Status Catalog::deletePlan(const QString& id)
     if (!removed.ok())
         return removed.error();
     if (removed.value() == 0)
-        return missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), id);
-    if (auto s = asStatus(
+        return Error::missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), id);
+    if (auto s = toStatus(
             Sql::exec(tx.db(), QStringLiteral("DELETE FROM limits WHERE scope = 'plan' AND plan_id = ?"), {id}));
         !s.ok())
         return s;
-    if (auto s = asStatus(Sql::exec(tx.db(), QStringLiteral("DELETE FROM plan_prices WHERE plan_id = ?"), {id}));
+    if (auto s = toStatus(Sql::exec(tx.db(), QStringLiteral("DELETE FROM plan_prices WHERE plan_id = ?"), {id}));
         !s.ok())
         return s;
     if (auto s = bumpConfig(tx.db()); !s.ok())
@@ -644,7 +638,7 @@ Result<Meter> Catalog::writeMeter(const Meter& input, bool replace)
     if (!replace && existing.value())
         return Error::conflict(QStringLiteral("a meter with id '%1' exists").arg(input.id));
     if (replace && !existing.value())
-        return missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), input.id);
+        return Error::missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), input.id);
     const qint64 now = nowMs();
     Meter stored = input;
     stored.createdAt = replace ? existing.value()->createdAt : Periods::fromMs(now);
@@ -705,7 +699,7 @@ Result<Meter> Catalog::meter(const QString& id) const
     if (!found.ok())
         return found.error();
     if (!found.value())
-        return missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), id);
+        return Error::missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), id);
     return *found.value();
 }
 
@@ -737,7 +731,7 @@ Status Catalog::deleteMeter(const QString& id)
     if (!removed.ok())
         return removed.error();
     if (removed.value() == 0)
-        return missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), id);
+        return Error::missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), id);
     if (auto s = Rollups::remove(tx.db(), id); !s.ok())
         return s;
     if (auto s = bumpConfig(tx.db()); !s.ok())
@@ -780,7 +774,7 @@ Status Catalog::validateLimit(const QSqlDatabase& db, const Limit& l) const
     if (!meterExists.ok())
         return meterExists.error();
     if (!meterExists.value())
-        return missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), l.meterId);
+        return Error::missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), l.meterId);
     if (l.scope == LimitScope::Plan) {
         if (auto s = Validation::checkId(l.planId, QStringLiteral("planId")); !s.ok())
             return s;
@@ -788,7 +782,7 @@ Status Catalog::validateLimit(const QSqlDatabase& db, const Limit& l) const
         if (!planExists.ok())
             return planExists.error();
         if (!planExists.value())
-            return missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), l.planId);
+            return Error::missing(ErrorCode::PlanNotFound, QStringLiteral("plan"), l.planId);
     } else {
         if (auto s = Validation::checkId(l.customerId, QStringLiteral("customerId")); !s.ok())
             return s;
@@ -796,7 +790,7 @@ Status Catalog::validateLimit(const QSqlDatabase& db, const Limit& l) const
         if (!customer.ok())
             return customer.error();
         if (!customer.value())
-            return missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), l.customerId);
+            return Error::missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), l.customerId);
     }
     return success();
 }
@@ -824,7 +818,7 @@ Result<Limit> Catalog::writeLimit(const Limit& input, bool replace)
     if (!replace && existing.value())
         return Error::conflict(QStringLiteral("a limit with id '%1' exists").arg(l.id));
     if (replace && !existing.value())
-        return missing(ErrorCode::LimitNotFound, QStringLiteral("limit"), l.id);
+        return Error::missing(ErrorCode::LimitNotFound, QStringLiteral("limit"), l.id);
     const qint64 now = nowMs();
     l.createdAt = replace ? existing.value()->createdAt : Periods::fromMs(now);
     if (replace) {
@@ -880,7 +874,7 @@ Result<Limit> Catalog::limit(const QString& id) const
     if (!found.ok())
         return found.error();
     if (!found.value())
-        return missing(ErrorCode::LimitNotFound, QStringLiteral("limit"), id);
+        return Error::missing(ErrorCode::LimitNotFound, QStringLiteral("limit"), id);
     return *found.value();
 }
 
@@ -904,7 +898,7 @@ Status Catalog::deleteLimit(const QString& id)
     if (!removed.ok())
         return removed.error();
     if (removed.value() == 0)
-        return missing(ErrorCode::LimitNotFound, QStringLiteral("limit"), id);
+        return Error::missing(ErrorCode::LimitNotFound, QStringLiteral("limit"), id);
     if (auto s = bumpConfig(tx.db()); !s.ok())
         return s;
     if (auto s = logChange(tx.db(), QStringLiteral("limit"), id, QStringLiteral("delete"), nowMs()); !s.ok())

@@ -37,6 +37,8 @@ public:
     Status deleteCustomer(const QString& id);
     // A live customer read on db (inside a caller's transaction); nullopt when unknown or deleted.
     static Result<std::optional<Customer>> findCustomer(const QSqlDatabase& db, const QString& id);
+    // The same, with customer_not_found when there is none.
+    static Result<Customer> requireCustomer(const QSqlDatabase& db, const QString& id);
 
     Result<Plan> createPlan(const Plan& plan);
     Result<Plan> plan(const QString& id) const;

@@ -81,11 +81,6 @@ Status insertTransaction(const QSqlDatabase& db, const LedgerTransaction& t, con
     return success();
 }
 
-Error customerMissing(const QString& id)
-{
-    return Error::notFound(ErrorCode::CustomerNotFound, QStringLiteral("no customer with id '%1'").arg(id));
-}
-
 } // namespace
 
 Ledger::Ledger(Database& database, Clock clock)
@@ -119,11 +114,8 @@ Result<Balance> Ledger::read(const QSqlDatabase& db, const QString& customerId, 
 Result<Balance> Ledger::balance(const QString& customerId) const
 {
     const QSqlDatabase db = m_database.connection();
-    auto customer = Catalog::findCustomer(db, customerId);
-    if (!customer.ok())
+    if (auto customer = Catalog::requireCustomer(db, customerId); !customer.ok())
         return customer.error();
-    if (!customer.value())
-        return customerMissing(customerId);
     return read(db, customerId, Periods::toMs(m_clock()), {});
 }
 
@@ -151,11 +143,8 @@ Result<BalanceChangeResult> Ledger::change(const QString& customerId, const Bala
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
         return s.error();
-    auto customer = Catalog::findCustomer(tx.db(), customerId);
-    if (!customer.ok())
+    if (auto customer = Catalog::requireCustomer(tx.db(), customerId); !customer.ok())
         return customer.error();
-    if (!customer.value())
-        return customerMissing(customerId);
 
     const QString fingerprint = fingerprintOf(kind, change);
     if (!change.idempotencyKey.isEmpty()) {
@@ -231,11 +220,8 @@ Result<Balance> Ledger::setReserve(const QString& customerId, Money reserve, con
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
         return s.error();
-    auto customer = Catalog::findCustomer(tx.db(), customerId);
-    if (!customer.ok())
+    if (auto customer = Catalog::requireCustomer(tx.db(), customerId); !customer.ok())
         return customer.error();
-    if (!customer.value())
-        return customerMissing(customerId);
     auto current = read(tx.db(), customerId, now, tx.forUpdate());
     if (!current.ok())
         return current.error();
@@ -310,11 +296,8 @@ Result<LedgerPage> Ledger::transactions(const QString& customerId, const QString
             return Error::invalid(QStringLiteral("cursor is not one this server made"), QStringLiteral("cursor"));
     }
     const QSqlDatabase db = m_database.connection();
-    auto customer = Catalog::findCustomer(db, customerId);
-    if (!customer.ok())
+    if (auto customer = Catalog::requireCustomer(db, customerId); !customer.ok())
         return customer.error();
-    if (!customer.value())
-        return customerMissing(customerId);
     // Newest first.
     auto q = Sql::run(
         db,

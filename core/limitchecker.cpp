@@ -18,11 +18,6 @@ namespace Meterline
 namespace
 {
 
-Error missing(const QString& code, const QString& what, const QString& id)
-{
-    return Error::notFound(code, QStringLiteral("no %1 with id '%2'").arg(what, id));
-}
-
 // The applying limits: the plan's, with a customer limit replacing the plan's on the same meter and period.
 QList<Limit> applyingLimits(const Plan* plan, const QList<Limit>& customerLimits, const QString& meterId)
 {
@@ -167,11 +162,9 @@ Result<CheckResult> LimitChecker::check(const CheckRequest& request)
     auto catalog = m_catalog.snapshot(db);
     if (!catalog.ok())
         return catalog.error();
-    auto customer = Catalog::findCustomer(db, request.customerId);
+    auto customer = Catalog::requireCustomer(db, request.customerId);
     if (!customer.ok())
         return customer.error();
-    if (!customer.value())
-        return missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), request.customerId);
     if (!forUpdate.isEmpty()) {
         // PostgreSQL: serialise the reservations of one customer.
         auto locked =
@@ -181,8 +174,8 @@ Result<CheckResult> LimitChecker::check(const CheckRequest& request)
     }
     const auto& meters = catalog.value()->meters;
     if (!request.meterId.isEmpty() && !meters.contains(request.meterId))
-        return missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), request.meterId);
-    const auto planIt = catalog.value()->plans.constFind(customer.value()->planId);
+        return Error::missing(ErrorCode::MeterNotFound, QStringLiteral("meter"), request.meterId);
+    const auto planIt = catalog.value()->plans.constFind(customer.value().planId);
     const Plan* plan = planIt == catalog.value()->plans.cend() ? nullptr : &planIt.value();
 
     auto customerLimits = Catalog::customerLimits(db, request.customerId);

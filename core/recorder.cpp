@@ -55,11 +55,6 @@ QString fingerprintOf(const EventInput& input)
     return QString::fromLatin1(QCryptographicHash::hash(canonical, QCryptographicHash::Sha256).toHex());
 }
 
-Error customerMissing(const QString& id)
-{
-    return Error::notFound(ErrorCode::CustomerNotFound, QStringLiteral("no customer with id '%1'").arg(id));
-}
-
 // Credits one event burns on the customer's plan: value × creditsPerUnit on sum meters, creditsPerUnit on
 // count meters; max and unique_count meters burn nothing. Negative usage refunds nothing.
 Money creditsBurned(const CatalogSnapshot& catalog, const Customer& customer, const Event& event)
@@ -160,7 +155,7 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
         cached = ctx.customers.insert(input.customerId, found.value());
     }
     if (!cached.value())
-        return customerMissing(input.customerId);
+        return Error::missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), input.customerId);
     const Customer& customer = *cached.value();
 
     const QString fingerprint = input.idempotencyKey.isEmpty() ? QString() : fingerprintOf(input);

@@ -9,7 +9,7 @@ namespace Meterline
 namespace
 {
 
-Status asStatus(const Result<int>& r)
+Status toStatus(const Result<int>& r)
 {
     if (!r.ok())
         return r.error();
@@ -46,7 +46,7 @@ Result<std::optional<Reservation>> Reservations::find(const QSqlDatabase& db, co
 
 Status Reservations::insert(const QSqlDatabase& db, const Reservation& r)
 {
-    return asStatus(
+    return toStatus(
         Sql::exec(db,
                   QStringLiteral("INSERT INTO reservations (id, customer_id, meter_id, amount, credits, state,"
                                  " expires_at, created_at) VALUES (?, ?, ?, ?, ?, 'held', ?, ?)"),
@@ -74,13 +74,13 @@ Reservations::heldUnits(const QSqlDatabase& db, const QString& customerId, const
 
 Status Reservations::settle(const QSqlDatabase& db, const QString& id, const QString& eventId)
 {
-    return asStatus(Sql::exec(
+    return toStatus(Sql::exec(
         db, QStringLiteral("UPDATE reservations SET state = 'settled', event_id = ? WHERE id = ?"), {eventId, id}));
 }
 
 Status Reservations::markExpired(const QSqlDatabase& db, const QString& id)
 {
-    return asStatus(Sql::exec(
+    return toStatus(Sql::exec(
         db, QStringLiteral("UPDATE reservations SET state = 'expired' WHERE id = ? AND state = 'held'"), {id}));
 }
 

@@ -21,6 +21,11 @@ struct Error
     static Error notFound(const QString& code, const QString& message) { return {code, message, {}}; }
     static Error conflict(const QString& message) { return {QStringLiteral("conflict"), message, {}}; }
     static Error storage(const QString& message) { return {QStringLiteral("storage_error"), message, {}}; }
+    // "no customer with id 'x'" with a *_not_found code.
+    static Error missing(const QString& code, const QString& what, const QString& id)
+    {
+        return {code, QStringLiteral("no %1 with id '%2'").arg(what, id), {}};
+    }
 };
 
 namespace ErrorCode
@@ -68,6 +73,13 @@ using Status = Result<std::monostate>;
 inline Status success()
 {
     return std::monostate{};
+}
+// The failure of r, or success: for callers that want only whether it worked.
+template <typename T> Status toStatus(const Result<T>& r)
+{
+    if (!r.ok())
+        return r.error();
+    return success();
 }
 
 } // namespace Meterline

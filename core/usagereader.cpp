@@ -268,12 +268,8 @@ Result<UsageResult> UsageReader::usage(const UsageQuery& query) const
     if (meter == catalog.value()->meters.cend())
         return Error::notFound(ErrorCode::MeterNotFound, QStringLiteral("no meter with id '%1'").arg(query.meterId));
     if (!query.customerId.isEmpty()) {
-        auto customer = Catalog::findCustomer(db, query.customerId);
-        if (!customer.ok())
+        if (auto customer = Catalog::requireCustomer(db, query.customerId); !customer.ok())
             return customer.error();
-        if (!customer.value())
-            return Error::notFound(ErrorCode::CustomerNotFound,
-                                   QStringLiteral("no customer with id '%1'").arg(query.customerId));
     }
 
     Collect c;
