@@ -132,14 +132,17 @@ Error withContext(const Error& error, const QString& context)
     return {error.code, context + u": "_s + error.message, error.field};
 }
 
-// A token count for one event: most calls are short, a few fill a large context.
-double tokensFor(QRandomGenerator& rng, const QString& eventType)
+// A token count for one event: most calls are short, a few fill a large context (not on the free plan, whose
+// models have small windows).
+double tokensFor(QRandomGenerator& rng, const QString& eventType, bool freePlan)
 {
     if (eventType == u"llm.embedding"_s)
         return 32 + rng.bounded(768);
     if (eventType == u"llm.moderation"_s)
         return 20 + rng.bounded(300);
     const double roll = rng.generateDouble();
+    if (freePlan)
+        return roll < 0.70 ? 100 + rng.bounded(1100) : 1200 + rng.bounded(2800);
     if (roll < 0.70)
         return 200 + rng.bounded(2200);
     if (roll < 0.95)
@@ -192,8 +195,8 @@ Status DemoData::generate(Service& service, int customers, int days, quint32 see
         Plan pro;
         pro.id = u"pro"_s;
         pro.name = u"Pro"_s;
-        // $0.002 per 1000 tokens beyond 500k; each token burns 0.001 prepaid credits.
-        pro.prices = {price(tokensMeter, money(2'000), 1000, 500'000, money(1'000)),
+        // $0.002 per 1000 tokens beyond 500k; every 1000 tokens burn 0.2 prepaid credits.
+        pro.prices = {price(tokensMeter, money(2'000), 1000, 500'000, money(200)),
                       price(u"active-users"_s, whole(5), 1, 3)};
         pro.limits = {planLimit(pro.id, tokensMeter, Period::Month, 5'000'000, LimitMode::Hard),
                       planLimit(pro.id, requestsMeter, Period::Day, 1'000, LimitMode::Soft)};
@@ -250,7 +253,7 @@ Status DemoData::generate(Service& service, int customers, int days, quint32 see
         const bool isPro = customer.planId == u"pro"_s;
         const bool isEnterprise = customer.planId == u"enterprise"_s;
         if ((isPro && i % 4 != 3) || (isEnterprise && i % 3 == 2)) {
-            static constexpr std::array<qint64, 4> TopUps{500, 1'000, 2'500, 5'000};
+            static constexpr std::array<qint64, 4> TopUps{250, 500, 1'000, 2'500};
             BalanceChange change;
             change.amount = whole(TopUps[std::size_t(rng.bounded(int(TopUps.size())))]);
             change.reason = u"Prepaid top-up"_s;
@@ -304,7 +307,7 @@ Status DemoData::generate(Service& service, int customers, int days, quint32 see
                 EventInput input;
                 input.customerId = customer.id;
                 input.eventType = eventType;
-                input.value = tokensFor(rng, eventType);
+                input.value = tokensFor(rng, eventType, customer.planId == u"free"_s);
                 input.dimensions = {
                     {u"model"_s,
                      eventType == u"llm.embedding"_s ? u"text-embedding-3-small"_s

@@ -267,7 +267,7 @@ Result<LedgerTransaction> Ledger::burn(const QSqlDatabase& db,
     if (auto s = insertTransaction(db, t, {}, nowMs); !s.ok())
         return s.error();
     if (t.unpaid.isPositive())
-        qCWarning(lcLedger) << "usage of" << customerId << "left" << t.unpaid.toString() << "unpaid";
+        qCInfo(lcLedger) << "usage of" << customerId << "left" << t.unpaid.toString() << "unpaid";
     return t;
 }
 
