@@ -306,10 +306,8 @@ Result<RecordResult> Recorder::record(const EventInput& input)
     return result;
 }
 
-Result<BatchResult> Recorder::recordBatch(const QList<EventInput>& inputs)
+Result<QList<Result<RecordResult>>> Recorder::recordAll(const QList<EventInput>& inputs)
 {
-    if (inputs.size() > 10000)
-        return Error::invalid(QStringLiteral("at most 10000 events in a batch"), QStringLiteral("events"));
     const qint64 now = Periods::toMs(m_clock());
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
@@ -318,23 +316,49 @@ Result<BatchResult> Recorder::recordBatch(const QList<EventInput>& inputs)
     if (!catalog.ok())
         return catalog.error();
     Context ctx{tx.db(), m_database.kind(), tx.forUpdate(), catalog.value(), now, {}};
-    BatchResult batch;
-    for (int i = 0; i < inputs.size(); ++i) {
-        auto result = recordIn(ctx, inputs.at(i));
-        if (!result.ok()) {
-            // Rejections are found before an event writes anything; a storage failure fails the batch whole.
-            if (result.error().code == ErrorCode::Storage)
-                return result.error();
-            batch.rejected << BatchRejection{i, result.error()};
-        } else if (result.value().duplicate) {
-            ++batch.duplicates;
-        } else {
-            ++batch.accepted;
-        }
+    QList<Result<RecordResult>> results;
+    results.reserve(inputs.size());
+    for (const EventInput& input : inputs) {
+        auto result = recordIn(ctx, input);
+        // Rejections are found before an event writes anything; a storage failure fails them all.
+        if (!result.ok() && result.error().code == ErrorCode::Storage)
+            return result.error();
+        results << std::move(result);
     }
     if (auto s = tx.commit(); !s.ok())
         return s.error();
+    return results;
+}
+
+Result<BatchResult> Recorder::recordBatch(const QList<EventInput>& inputs)
+{
+    if (inputs.size() > 10000)
+        return Error::invalid(QStringLiteral("at most 10000 events in a batch"), QStringLiteral("events"));
+    auto results = recordAll(inputs);
+    if (!results.ok())
+        return results.error();
+    BatchResult batch;
+    for (int i = 0; i < results.value().size(); ++i) {
+        const auto& result = results.value().at(i);
+        if (!result.ok())
+            batch.rejected << BatchRejection{i, result.error()};
+        else if (result.value().duplicate)
+            ++batch.duplicates;
+        else
+            ++batch.accepted;
+    }
     return batch;
+}
+
+QList<Result<RecordResult>> Recorder::recordEach(const QList<EventInput>& inputs)
+{
+    auto results = recordAll(inputs);
+    if (results.ok())
+        return results.value();
+    QList<Result<RecordResult>> failed;
+    for (qsizetype i = 0; i < inputs.size(); ++i)
+        failed << results.error();
+    return failed;
 }
 
 Result<EventPage> Recorder::events(const EventQuery& query) const

@@ -21,6 +21,7 @@ public:
 
     Result<RecordResult> record(const EventInput& input);
     Result<BatchResult> recordBatch(const QList<EventInput>& inputs);
+    QList<Result<RecordResult>> recordEach(const QList<EventInput>& inputs);
     Result<EventPage> events(const EventQuery& query) const;
     Result<Reservation> reservation(const QString& id) const;
 
@@ -30,6 +31,8 @@ public:
 private:
     struct Context; // one transaction's state, shared by the events of a batch
     Result<RecordResult> recordIn(Context& context, const EventInput& input);
+    // Runs each input in one transaction; a storage failure is returned alone and rolls back.
+    Result<QList<Result<RecordResult>>> recordAll(const QList<EventInput>& inputs);
 
     Database& m_database;
     const Catalog& m_catalog;

@@ -98,6 +98,24 @@ const QList<Migration>& migrations()
              QStringLiteral("CREATE INDEX events_customer_type_ts ON events (customer_id, event_type, ts)"),
              QStringLiteral("CREATE INDEX ledger_event ON ledger (event_id)"),
          }},
+        {3,
+         "API keys; webhook endpoints and their delivery outbox",
+         {
+             // Only a SHA-256 of each key's secret is stored; the key is shown once.
+             QStringLiteral("CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL,"
+                            " secret_hash TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT,"
+                            " last_used_at BIGINT)"),
+             QStringLiteral("CREATE TABLE webhook_endpoints (id TEXT PRIMARY KEY, url TEXT NOT NULL,"
+                            " events TEXT NOT NULL, secret TEXT NOT NULL, balance_low_threshold BIGINT,"
+                            " disabled INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, deleted_at BIGINT)"),
+             QStringLiteral("CREATE TABLE webhook_deliveries (seq {SERIAL_PK}, id TEXT NOT NULL UNIQUE,"
+                            " endpoint_id TEXT NOT NULL, event_type TEXT NOT NULL, payload TEXT NOT NULL,"
+                            " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                            " last_status INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',"
+                            " next_attempt_at BIGINT NOT NULL, created_at BIGINT NOT NULL)"),
+             QStringLiteral("CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, seq)"),
+             QStringLiteral("CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at)"),
+         }},
     };
     return list;
 }

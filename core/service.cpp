@@ -1,11 +1,13 @@
 #include "core/service.h"
 
+#include "core/apikeys.h"
 #include "core/catalog.h"
 #include "core/database.h"
 #include "core/ledger.h"
 #include "core/limitchecker.h"
 #include "core/recorder.h"
 #include "core/usagereader.h"
+#include "core/webhooks.h"
 
 namespace Meterline
 {
@@ -18,6 +20,8 @@ Service::Service(Database& database, Clock clock)
     , m_recorder(std::make_unique<Recorder>(database, *m_catalog, m_clock))
     , m_checker(std::make_unique<LimitChecker>(database, *m_catalog, m_clock))
     , m_usage(std::make_unique<UsageReader>(database, *m_catalog, m_clock))
+    , m_keys(std::make_unique<ApiKeys>(database, m_clock))
+    , m_webhooks(std::make_unique<Webhooks>(database, m_clock))
 {
 }
 
@@ -124,6 +128,10 @@ Result<BatchResult> Service::recordBatch(const QList<EventInput>& inputs)
 {
     return m_recorder->recordBatch(inputs);
 }
+QList<Result<RecordResult>> Service::recordEach(const QList<EventInput>& inputs)
+{
+    return m_recorder->recordEach(inputs);
+}
 Result<EventPage> Service::events(const EventQuery& query) const
 {
     return m_recorder->events(query);
@@ -174,6 +182,44 @@ Result<QList<InvoiceLine>> Service::invoiceLines(const TimeRange& range) const
 Status Service::writeInvoiceCsv(const TimeRange& range, QIODevice& out) const
 {
     return m_usage->writeInvoiceCsv(range, out);
+}
+
+Result<ApiKeyCreated> Service::createApiKey(const QString& name, KeyScope scope)
+{
+    return m_keys->create(name, scope);
+}
+Result<QList<ApiKey>> Service::apiKeys() const
+{
+    return m_keys->list();
+}
+Status Service::revokeApiKey(const QString& id)
+{
+    return m_keys->revoke(id);
+}
+Result<ApiKey> Service::verifyApiKey(const QString& presented) const
+{
+    return m_keys->verify(presented);
+}
+
+Result<WebhookEndpoint> Service::createWebhook(const WebhookEndpoint& endpoint)
+{
+    return m_webhooks->create(endpoint);
+}
+Result<QList<WebhookEndpoint>> Service::webhooks() const
+{
+    return m_webhooks->list();
+}
+Result<WebhookEndpoint> Service::webhook(const QString& id) const
+{
+    return m_webhooks->endpoint(id);
+}
+Status Service::deleteWebhook(const QString& id)
+{
+    return m_webhooks->remove(id);
+}
+Result<QList<WebhookDelivery>> Service::webhookDeliveries(const QString& endpointId, int limit) const
+{
+    return m_webhooks->deliveries(endpointId, limit);
 }
 
 Result<ChangePage> Service::changes(qint64 since, int limit) const

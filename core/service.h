@@ -17,6 +17,8 @@ class Recorder;
 class LimitChecker;
 class Ledger;
 class UsageReader;
+class ApiKeys;
+class Webhooks;
 
 using Clock = std::function<QDateTime()>; // returns UTC "now"
 
@@ -65,6 +67,9 @@ public:
     Result<CheckResult> check(const CheckRequest& request);
     Result<RecordResult> record(const EventInput& input);
     Result<BatchResult> recordBatch(const QList<EventInput>& inputs); // valid events land even if others fail
+    // Group commit: each input gets its own answer, all land in one transaction (one durable commit).
+    // A storage failure fails them all; nothing is half-written.
+    QList<Result<RecordResult>> recordEach(const QList<EventInput>& inputs);
     Result<EventPage> events(const EventQuery& query) const;
     Result<Reservation> reservation(const QString& id) const;
 
@@ -86,6 +91,19 @@ public:
     // Streams the invoice CSV of SPEC §4 (header row first), one customer at a time.
     Status writeInvoiceCsv(const TimeRange& range, QIODevice& out) const;
 
+    // API keys (the secret is returned once, by create)
+    Result<ApiKeyCreated> createApiKey(const QString& name, KeyScope scope);
+    Result<QList<ApiKey>> apiKeys() const;
+    Status revokeApiKey(const QString& id);
+    Result<ApiKey> verifyApiKey(const QString& presented) const;
+
+    // Webhook endpoints (the secret is returned once, by create)
+    Result<WebhookEndpoint> createWebhook(const WebhookEndpoint& endpoint);
+    Result<QList<WebhookEndpoint>> webhooks() const;
+    Result<WebhookEndpoint> webhook(const QString& id) const;
+    Status deleteWebhook(const QString& id);
+    Result<QList<WebhookDelivery>> webhookDeliveries(const QString& endpointId, int limit = 100) const;
+
     // Incremental sync
     Result<ChangePage> changes(qint64 since, int limit = 1000) const;
 
@@ -97,6 +115,8 @@ private:
     std::unique_ptr<Recorder> m_recorder;
     std::unique_ptr<LimitChecker> m_checker;
     std::unique_ptr<UsageReader> m_usage;
+    std::unique_ptr<ApiKeys> m_keys;
+    std::unique_ptr<Webhooks> m_webhooks;
 };
 
 } // namespace Meterline

@@ -36,6 +36,8 @@ constexpr NameTable<NamedPeriod, 6> namedPeriodNames{{{NamedPeriod::CurrentHour,
                                                       {NamedPeriod::CurrentMonth, u"current_month"},
                                                       {NamedPeriod::PreviousMonth, u"previous_month"},
                                                       {NamedPeriod::Lifetime, u"lifetime"}}};
+constexpr NameTable<KeyScope, 3> keyScopeNames{
+    {{KeyScope::Ingest, u"ingest"}, {KeyScope::Read, u"read"}, {KeyScope::Admin, u"admin"}}};
 constexpr NameTable<Window, 3> windowNames{{{Window::Hour, u"hour"}, {Window::Day, u"day"}, {Window::Month, u"month"}}};
 
 template <typename Enum, std::size_t N> QString nameOf(const NameTable<Enum, N>& table, Enum value)
@@ -89,6 +91,14 @@ QString toString(NamedPeriod v)
 QString toString(Window v)
 {
     return nameOf(windowNames, v);
+}
+QString toString(KeyScope v)
+{
+    return nameOf(keyScopeNames, v);
+}
+std::optional<KeyScope> parseKeyScope(QStringView s)
+{
+    return valueOf(keyScopeNames, s);
 }
 std::optional<Aggregation> parseAggregation(QStringView s)
 {

@@ -395,6 +395,57 @@ struct InvoiceLine
     QString currency;
 };
 
+enum class KeyScope
+{
+    Ingest, // check, record, reservations
+    Read,   // every GET and export, no ingest
+    Admin   // everything
+};
+QString toString(KeyScope);
+std::optional<KeyScope> parseKeyScope(QStringView);
+
+// An API key as stored: the secret itself is only ever known at creation (ApiKeyCreated).
+struct ApiKey
+{
+    QString id;
+    QString name;
+    KeyScope scope = KeyScope::Read;
+    QDateTime createdAt;
+    QDateTime revokedAt; // invalid: active
+    QDateTime lastUsedAt;
+};
+
+struct ApiKeyCreated
+{
+    ApiKey key;
+    QString secret; // "mlk_<id>_<random>": shown once
+};
+
+struct WebhookEndpoint
+{
+    QString id;
+    QString url;
+    QStringList events; // limit.threshold, limit.exceeded, balance.low, balance.depleted
+    std::optional<Money> balanceLowThreshold;
+    QString secret; // "whsec_<base64>": only filled when the endpoint is created
+    bool disabled = false;
+    QDateTime createdAt;
+};
+
+struct WebhookDelivery
+{
+    QString id; // the webhook-id header: the same on every retry
+    QString endpointId;
+    QString eventType;
+    QString payload;
+    QString state; // pending, delivered, failed
+    int attempts = 0;
+    int lastStatus = 0;
+    QString lastError;
+    QDateTime nextAttemptAt;
+    QDateTime createdAt;
+};
+
 // An entry of the change log that drives incremental sync (GET /v1/changes).
 struct Change
 {
