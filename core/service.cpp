@@ -222,6 +222,11 @@ Result<QList<WebhookDelivery>> Service::webhookDeliveries(const QString& endpoin
     return m_webhooks->deliveries(endpointId, limit);
 }
 
+Status Service::writeUsageCsv(const TimeRange& range, const QString& customerId, QIODevice& out) const
+{
+    return m_usage->writeUsageCsv(range, customerId, out);
+}
+
 Result<ChangePage> Service::changes(qint64 since, int limit) const
 {
     return m_catalog->changes(since, limit);

@@ -90,6 +90,8 @@ public:
     Result<QList<InvoiceLine>> invoiceLines(const TimeRange& range) const;
     // Streams the invoice CSV of SPEC §4 (header row first), one customer at a time.
     Status writeInvoiceCsv(const TimeRange& range, QIODevice& out) const;
+    // Daily usage per customer × meter (header: day_start,day_end,customer_id,meter_id,meter_name,aggregation,value).
+    Status writeUsageCsv(const TimeRange& range, const QString& customerId, QIODevice& out) const;
 
     // API keys (the secret is returned once, by create)
     Result<ApiKeyCreated> createApiKey(const QString& name, KeyScope scope);

@@ -445,4 +445,51 @@ Status UsageReader::writeInvoiceCsv(const TimeRange& range, QIODevice& out) cons
     return success();
 }
 
+Status UsageReader::writeUsageCsv(const TimeRange& range, const QString& customerId, QIODevice& out) const
+{
+    if (!range.from.isValid() || !range.to.isValid())
+        return Error::invalid(QStringLiteral("the usage export needs from and to"), QStringLiteral("from"));
+    if (auto s = checkRange(range); !s.ok())
+        return s;
+    const QSqlDatabase db = m_database.connection();
+    if (!customerId.isEmpty()) {
+        if (auto customer = Catalog::requireCustomer(db, customerId); !customer.ok())
+            return customer.error();
+    }
+    auto catalog = m_catalog.snapshot(db);
+    if (!catalog.ok())
+        return catalog.error();
+    QList<Meter> meters = catalog.value()->meters.values();
+    std::sort(meters.begin(), meters.end(), [](const Meter& a, const Meter& b) { return a.id < b.id; });
+    if (out.write("day_start,day_end,customer_id,meter_id,meter_name,aggregation,value\r\n") < 0)
+        return Error::storage(QStringLiteral("cannot write the export: %1").arg(out.errorString()));
+    for (const Meter& meter : std::as_const(meters)) {
+        Collect c;
+        c.meter = &meter;
+        c.customerId = customerId;
+        c.range = range;
+        c.groupBy = {CustomerKey};
+        c.window = Window::Day;
+        auto cells = collect(db, c);
+        if (!cells.ok())
+            return cells.error();
+        for (const auto& [key, buckets] : cells.value()) {
+            for (const auto& [bucket, acc] : buckets) {
+                const QDateTime start = std::max(Periods::fromMs(bucket), range.from);
+                const QDateTime end = std::min(Periods::nextBucket(Window::Day, Periods::fromMs(bucket)), range.to);
+                const QStringList fields{Periods::toIso(start),
+                                         Periods::toIso(end),
+                                         InvoiceCsv::field(key.value(0)),
+                                         InvoiceCsv::field(meter.id),
+                                         InvoiceCsv::field(meter.name),
+                                         toString(meter.aggregation),
+                                         InvoiceCsv::quantity(acc.value(meter.aggregation))};
+                if (out.write(fields.join(u',').toUtf8() + "\r\n") < 0)
+                    return Error::storage(QStringLiteral("cannot write the export: %1").arg(out.errorString()));
+            }
+        }
+    }
+    return success();
+}
+
 } // namespace Meterline

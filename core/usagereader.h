@@ -26,6 +26,8 @@ public:
     summary(const TimeRange& range, const QString& customerId, const QString& cursor, int limit) const;
     Result<QList<InvoiceLine>> invoiceLines(const TimeRange& range) const;
     Status writeInvoiceCsv(const TimeRange& range, QIODevice& out) const;
+    // Daily usage per customer and meter over a bounded range: the usage CSV export.
+    Status writeUsageCsv(const TimeRange& range, const QString& customerId, QIODevice& out) const;
 
 private:
     Database& m_database;
