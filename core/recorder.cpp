@@ -248,6 +248,15 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
             return s.error();
     }
 
+    if (reservation) {
+        // An expired hold no longer counts; the usage it was for is recorded all the same.
+        auto settled = Periods::toMs(reservation->expiresAt) > ctx.nowMs
+                           ? Reservations::settle(db, reservation->id, event.id)
+                           : Reservations::markExpired(db, reservation->id);
+        if (!settled.ok())
+            return settled.error();
+    }
+
     RecordResult result;
     result.event = event;
     const Money burn = creditsBurned(*ctx.catalog, customer, event);
@@ -264,15 +273,6 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
                 db, QStringLiteral("balance"), event.customerId, QStringLiteral("upsert"), ctx.nowMs);
             !s.ok())
             return s.error();
-    }
-
-    if (reservation) {
-        // An expired hold no longer counts; the usage it was for is recorded all the same.
-        auto settled = Periods::toMs(reservation->expiresAt) > ctx.nowMs
-                           ? Reservations::settle(db, reservation->id, event.id)
-                           : Reservations::markExpired(db, reservation->id);
-        if (!settled.ok())
-            return settled.error();
     }
 
     if (!input.idempotencyKey.isEmpty()) {

@@ -1,0 +1,702 @@
+#include "server/api/apiserver.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QTemporaryFile>
+
+#include "core/database.h"
+#include "core/periods.h"
+#include "core/validation.h"
+#include "server/api/errorstatus.h"
+#include "server/api/jsoncodec.h"
+#include "server/api/jsonreader.h"
+
+Q_LOGGING_CATEGORY(lcApi, "meterline.server.api", QtInfoMsg)
+
+namespace Meterline::Api
+{
+
+namespace
+{
+
+constexpr qint64 BodyCap = 1024 * 1024;           // 1 MiB
+constexpr qint64 BatchBodyCap = 16 * 1024 * 1024; // 16 MiB
+
+Http::Response json(int status, const QJsonObject& object)
+{
+    return Http::Response::json(status, compact(object));
+}
+
+Http::Response json(int status, const QJsonArray& array)
+{
+    return Http::Response::json(
+        status, QJsonDocument(QJsonObject{{QStringLiteral("data"), array}}).toJson(QJsonDocument::Compact));
+}
+
+Http::Response fail(const Error& error)
+{
+    if (httpStatus(error.code) >= 500)
+        qCWarning(lcApi) << "server fault:" << error.code << error.message;
+    return errorResponse(error);
+}
+
+template <typename T> Http::Response answer(const Result<T>& result, int status = 200)
+{
+    if (!result.ok())
+        return fail(result.error());
+    return json(status, toJson(result.value()));
+}
+
+template <typename T> Http::Response answerList(const Result<QList<T>>& result)
+{
+    if (!result.ok())
+        return fail(result.error());
+    return json(200, toJsonArray(result.value()));
+}
+
+Http::Response noContent(const Status& status)
+{
+    if (!status.ok())
+        return fail(status.error());
+    Http::Response r;
+    r.status = 204;
+    r.contentType.clear();
+    return r;
+}
+
+Result<QJsonObject> body(const RouteContext& ctx)
+{
+    return parseObject(ctx.request.body);
+}
+
+QString queryValue(const Http::Request& request, const QString& key)
+{
+    return request.query.queryItemValue(key, QUrl::FullyDecoded);
+}
+
+// from/to query parameters, both or neither.
+Result<TimeRange> rangeFrom(const Http::Request& request)
+{
+    const QString fromText = queryValue(request, QStringLiteral("from"));
+    const QString toText = queryValue(request, QStringLiteral("to"));
+    TimeRange range;
+    if (!fromText.isEmpty()) {
+        range.from = Periods::parseIso(fromText);
+        if (!range.from.isValid())
+            return Error::invalid(QStringLiteral("from must be an ISO 8601 time with a zone"), QStringLiteral("from"));
+    }
+    if (!toText.isEmpty()) {
+        range.to = Periods::parseIso(toText);
+        if (!range.to.isValid())
+            return Error::invalid(QStringLiteral("to must be an ISO 8601 time with a zone"), QStringLiteral("to"));
+    }
+    return range;
+}
+
+// period=… or from/to, for usage reads and exports.
+Result<TimeRange> periodOrRange(Service& service, const Http::Request& request, bool required)
+{
+    const QString periodText = queryValue(request, QStringLiteral("period"));
+    if (!periodText.isEmpty()) {
+        const auto period = parseNamedPeriod(periodText);
+        if (!period)
+            return Error::invalid(QStringLiteral("period must be current_hour, current_day, current_week, "
+                                                 "current_month, previous_month or lifetime"),
+                                  QStringLiteral("period"));
+        return service.resolvePeriod(*period);
+    }
+    auto range = rangeFrom(request);
+    if (!range.ok())
+        return range;
+    if (required && (!range->from.isValid() || !range->to.isValid()))
+        return Error::invalid(QStringLiteral("give a period, or from and to"), QStringLiteral("period"));
+    if (range->from.isValid() != range->to.isValid())
+        return Error::invalid(QStringLiteral("from and to go together"), QStringLiteral("from"));
+    if (range->from.isValid() && range->from >= range->to)
+        return Error::invalid(QStringLiteral("from must be before to"), QStringLiteral("from"));
+    return range;
+}
+
+Result<int> limitParam(const Http::Request& request, int fallback, int max)
+{
+    const QString text = queryValue(request, QStringLiteral("limit"));
+    if (text.isEmpty())
+        return fallback;
+    bool ok = false;
+    const int limit = text.toInt(&ok);
+    if (!ok || limit < 1 || limit > max)
+        return Error::invalid(QStringLiteral("limit must be 1-%1").arg(max), QStringLiteral("limit"));
+    return limit;
+}
+
+// A CSV written by core into a temporary file, then streamed to the client in 64 KiB chunks.
+Http::Response csvFile(std::shared_ptr<QTemporaryFile> file, const QString& filename)
+{
+    file->seek(0);
+    Http::Response r;
+    r.contentType = "text/csv; charset=utf-8";
+    r.headers << qMakePair(QByteArray("Content-Disposition"), "attachment; filename=\"" + filename.toLatin1() + '"');
+    r.stream = [file]() { return file->read(64 * 1024); };
+    return r;
+}
+
+// The body's idempotencyKey or the Idempotency-Key header; both may be sent only when they agree.
+Result<QString> idempotencyKey(const Http::Request& request, const QString& fromBody)
+{
+    const QString header = QString::fromUtf8(request.header("idempotency-key")).trimmed();
+    if (header.isEmpty())
+        return fromBody;
+    if (!fromBody.isEmpty() && fromBody != header)
+        return Error::invalid(QStringLiteral("the Idempotency-Key header and the body's idempotencyKey differ"),
+                              QStringLiteral("idempotencyKey"));
+    return header;
+}
+
+Error forbidden()
+{
+    return Error{QStringLiteral("forbidden"), QStringLiteral("this API key's scope does not allow this call"), {}};
+}
+
+bool allows(KeyScope scope, Access access)
+{
+    switch (access) {
+    case Access::Public:
+        return true;
+    case Access::Ingest:
+        return scope == KeyScope::Ingest || scope == KeyScope::Admin;
+    case Access::Read:
+        return scope == KeyScope::Read || scope == KeyScope::Admin;
+    case Access::IngestOrRead:
+        return true;
+    case Access::Admin:
+        return scope == KeyScope::Admin;
+    }
+    return false;
+}
+
+} // namespace
+
+ApiServer::ApiServer(Service& service, Options options)
+    : m_service(service)
+    , m_options(std::move(options))
+    , m_accessLog(m_options.accessLog)
+    , m_committer(service, m_options.maxGroupCommit)
+{
+    addRoutes();
+}
+
+ApiServer::~ApiServer()
+{
+    stop();
+}
+
+void ApiServer::stop()
+{
+    m_committer.stop();
+}
+
+Http::Handler ApiServer::handler()
+{
+    return [this](const Http::Request& request, const Http::Responder& responder) { handle(request, responder); };
+}
+
+Http::Limits ApiServer::limits() const
+{
+    Http::Limits limits;
+    limits.maxBodyBytes = BodyCap;
+    limits.maxBodyFor = [this](const QByteArray& method, const QString& path) {
+        return m_router.maxBody(method, path);
+    };
+    return limits;
+}
+
+void ApiServer::handle(const Http::Request& request, const Http::Responder& responder)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const Router::Match match = m_router.match(request.method, request.path);
+    const QString routeName = match.route ? QString::fromLatin1(match.route->method) + u' ' + match.route->pattern
+                                          : QStringLiteral("unmatched");
+    QString keyId;
+    auto finish = [this, responder, timer, routeName, method = request.method](Http::Response response,
+                                                                               const QString& key) {
+        const qint64 micros = timer.nsecsElapsed() / 1000;
+        m_metrics.observeRequest(routeName, response.status, micros);
+        m_accessLog.write(method, routeName, response.status, micros, key);
+        responder.send(std::move(response));
+    };
+
+    if (!match.route) {
+        if (match.pathKnown) {
+            Http::Response r = Http::Response::error(
+                405,
+                QStringLiteral("method_not_allowed"),
+                QStringLiteral("%1 is not served on %2; use %3")
+                    .arg(QString::fromLatin1(request.method), request.path, match.allowed.join(QStringLiteral(", "))));
+            r.headers << qMakePair(QByteArray("Allow"), match.allowed.join(QStringLiteral(", ")).toLatin1());
+            finish(std::move(r), {});
+        } else {
+            finish(Http::Response::error(
+                       404, QStringLiteral("not_found"), QStringLiteral("no such route: %1").arg(request.path)),
+                   {});
+        }
+        return;
+    }
+
+    const Route& route = *match.route;
+    if (route.access != Access::Public) {
+        const QByteArray authorization = request.header("authorization");
+        if (!authorization.startsWith("Bearer ") || authorization.size() <= 7) {
+            finish(errorResponse(Error{
+                       QStringLiteral("unauthorized"), QStringLiteral("send Authorization: Bearer <API key>"), {}}),
+                   {});
+            return;
+        }
+        auto key = m_service.verifyApiKey(QString::fromLatin1(authorization.mid(7).trimmed()));
+        if (!key.ok()) {
+            finish(fail(key.error()), {});
+            return;
+        }
+        keyId = key->id;
+        if (!allows(key->scope, route.access)) {
+            finish(errorResponse(forbidden()), keyId);
+            return;
+        }
+    }
+
+    const RouteContext context{request, match.params, keyId};
+    if (route.handleAsync) {
+        route.handleAsync(context, [finish, keyId](Http::Response response) { finish(std::move(response), keyId); });
+        return;
+    }
+    finish(route.handle(context), keyId);
+}
+
+void ApiServer::addRoute(const QByteArray& method,
+                         const QString& pattern,
+                         Access access,
+                         qint64 maxBody,
+                         std::function<Http::Response(const RouteContext&)> handle)
+{
+    m_router.add(Route{method, pattern, access, maxBody, std::move(handle), {}});
+}
+
+void ApiServer::addRoutes()
+{
+    addRoute("GET", QStringLiteral("/healthz"), Access::Public, BodyCap, [this](const RouteContext&) {
+        const QJsonObject health{{QStringLiteral("status"), QStringLiteral("ok")},
+                                 {QStringLiteral("schemaVersion"), m_service.database().schemaVersion()}};
+        return json(200, health);
+    });
+    addRoute("GET", QStringLiteral("/metrics"), Access::Public, BodyCap, [this](const RouteContext&) {
+        Http::Response r;
+        r.contentType = "text/plain; version=0.0.4; charset=utf-8";
+        r.body = m_metrics.exposition();
+        return r;
+    });
+    addIngestRoutes();
+    addCatalogRoutes();
+    addBalanceRoutes();
+    addUsageRoutes();
+    addAdminRoutes();
+}
+
+void ApiServer::addIngestRoutes()
+{
+    addRoute("POST", QStringLiteral("/v1/limits/check"), Access::Ingest, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto request = checkRequestFrom(object.value());
+        if (!request.ok())
+            return fail(request.error());
+        auto result = m_service.check(request.value());
+        if (result.ok())
+            result->allowed ? m_metrics.addCheckAllowed() : m_metrics.addCheckDenied();
+        return answer(result);
+    });
+
+    Route record{"POST", QStringLiteral("/v1/events"), Access::Ingest, BodyCap, {}, {}};
+    record.handleAsync = [this](const RouteContext& ctx, std::function<void(Http::Response)> done) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return done(fail(object.error()));
+        auto input = eventInputFrom(object.value());
+        if (!input.ok())
+            return done(fail(input.error()));
+        EventInput event = input.value();
+        auto key = idempotencyKey(ctx.request, event.idempotencyKey);
+        if (!key.ok())
+            return done(fail(key.error()));
+        event.idempotencyKey = key.value();
+        m_committer.submit(std::move(event), [this, done](Result<RecordResult> result) {
+            if (!result.ok())
+                return done(fail(result.error()));
+            if (!result->duplicate)
+                m_metrics.addEventsIngested(1);
+            done(json(result->duplicate ? 200 : 201, toJson(result.value())));
+        });
+    };
+    m_router.add(std::move(record));
+
+    addRoute("POST", QStringLiteral("/v1/events/batch"), Access::Ingest, BatchBodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto decoded = eventBatchFrom(object.value());
+        if (!decoded.ok())
+            return fail(decoded.error());
+        // Events that do not decode are rejected by index; the others go to core together.
+        QList<EventInput> valid;
+        QList<int> indexOf;
+        BatchResult result;
+        for (int i = 0; i < decoded->size(); ++i) {
+            const auto& one = decoded->at(i);
+            if (one.ok()) {
+                valid << one.value();
+                indexOf << i;
+            } else {
+                result.rejected << BatchRejection{i, one.error()};
+            }
+        }
+        auto recorded = m_service.recordBatch(valid);
+        if (!recorded.ok())
+            return fail(recorded.error());
+        result.accepted = recorded->accepted;
+        result.duplicates = recorded->duplicates;
+        for (const BatchRejection& r : recorded->rejected)
+            result.rejected << BatchRejection{indexOf.at(r.index), r.error};
+        std::sort(result.rejected.begin(), result.rejected.end(), [](const BatchRejection& a, const BatchRejection& b) {
+            return a.index < b.index;
+        });
+        m_metrics.addEventsIngested(result.accepted);
+        return json(200, toJson(result));
+    });
+
+    addRoute(
+        "GET", QStringLiteral("/v1/reservations/{id}"), Access::IngestOrRead, BodyCap, [this](const RouteContext& ctx) {
+            return answer(m_service.reservation(ctx.id()));
+        });
+
+    addRoute("GET", QStringLiteral("/v1/events"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        EventQuery query;
+        query.customerId = queryValue(ctx.request, QStringLiteral("customerId"));
+        query.eventType = queryValue(ctx.request, QStringLiteral("eventType"));
+        query.cursor = queryValue(ctx.request, QStringLiteral("cursor"));
+        auto range = rangeFrom(ctx.request);
+        if (!range.ok())
+            return fail(range.error());
+        query.from = range->from;
+        query.to = range->to;
+        auto limit = limitParam(ctx.request, 100, 1000);
+        if (!limit.ok())
+            return fail(limit.error());
+        query.limit = limit.value();
+        return answer(m_service.events(query));
+    });
+}
+
+void ApiServer::addCatalogRoutes()
+{
+    // Customers
+    addRoute("GET", QStringLiteral("/v1/customers"), Access::Read, BodyCap, [this](const RouteContext&) {
+        return answerList(m_service.customers());
+    });
+    addRoute("POST", QStringLiteral("/v1/customers"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto customer = customerFrom(object.value());
+        if (!customer.ok())
+            return fail(customer.error());
+        return answer(m_service.createCustomer(customer.value()), 201);
+    });
+    addRoute("GET", QStringLiteral("/v1/customers/{id}"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        return answer(m_service.customer(ctx.id()));
+    });
+    addRoute("PATCH", QStringLiteral("/v1/customers/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto patch = customerPatchFrom(object.value());
+        if (!patch.ok())
+            return fail(patch.error());
+        return answer(m_service.updateCustomer(ctx.id(), patch.value()));
+    });
+    addRoute("DELETE", QStringLiteral("/v1/customers/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        return noContent(m_service.deleteCustomer(ctx.id()));
+    });
+
+    // Plans
+    addRoute("GET", QStringLiteral("/v1/plans"), Access::Read, BodyCap, [this](const RouteContext&) {
+        return answerList(m_service.plans());
+    });
+    addRoute("POST", QStringLiteral("/v1/plans"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto plan = planFrom(object.value());
+        if (!plan.ok())
+            return fail(plan.error());
+        return answer(m_service.createPlan(plan.value()), 201);
+    });
+    addRoute("GET", QStringLiteral("/v1/plans/{id}"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        return answer(m_service.plan(ctx.id()));
+    });
+    addRoute("PUT", QStringLiteral("/v1/plans/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto plan = planFrom(object.value(), ctx.id());
+        if (!plan.ok())
+            return fail(plan.error());
+        return answer(m_service.replacePlan(plan.value()));
+    });
+    addRoute("DELETE", QStringLiteral("/v1/plans/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        return noContent(m_service.deletePlan(ctx.id()));
+    });
+
+    // Meters
+    addRoute("GET", QStringLiteral("/v1/meters"), Access::Read, BodyCap, [this](const RouteContext&) {
+        return answerList(m_service.meters());
+    });
+    addRoute("POST", QStringLiteral("/v1/meters"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto meter = meterFrom(object.value());
+        if (!meter.ok())
+            return fail(meter.error());
+        return answer(m_service.createMeter(meter.value()), 201);
+    });
+    addRoute("GET", QStringLiteral("/v1/meters/{id}"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        return answer(m_service.meter(ctx.id()));
+    });
+    addRoute("PUT", QStringLiteral("/v1/meters/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto meter = meterFrom(object.value(), ctx.id());
+        if (!meter.ok())
+            return fail(meter.error());
+        return answer(m_service.replaceMeter(meter.value()));
+    });
+    addRoute("DELETE", QStringLiteral("/v1/meters/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        return noContent(m_service.deleteMeter(ctx.id()));
+    });
+
+    // Limits
+    addRoute("GET", QStringLiteral("/v1/limits"), Access::Read, BodyCap, [this](const RouteContext&) {
+        return answerList(m_service.limits());
+    });
+    addRoute("POST", QStringLiteral("/v1/limits"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto limit = limitFrom(object.value());
+        if (!limit.ok())
+            return fail(limit.error());
+        return answer(m_service.createLimit(limit.value()), 201);
+    });
+    addRoute("GET", QStringLiteral("/v1/limits/{id}"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        return answer(m_service.limit(ctx.id()));
+    });
+    addRoute("PUT", QStringLiteral("/v1/limits/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto limit = limitFrom(object.value(), ctx.id());
+        if (!limit.ok())
+            return fail(limit.error());
+        return answer(m_service.replaceLimit(limit.value()));
+    });
+    addRoute("DELETE", QStringLiteral("/v1/limits/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        return noContent(m_service.deleteLimit(ctx.id()));
+    });
+}
+
+void ApiServer::addBalanceRoutes()
+{
+    addRoute(
+        "GET", QStringLiteral("/v1/customers/{id}/balance"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+            return answer(m_service.balance(ctx.id()));
+        });
+    const auto change = [this](bool credit) {
+        return [this, credit](const RouteContext& ctx) {
+            auto object = body(ctx);
+            if (!object.ok())
+                return fail(object.error());
+            auto input = balanceChangeFrom(object.value());
+            if (!input.ok())
+                return fail(input.error());
+            BalanceChange c = input.value();
+            c.actor = ctx.keyId;
+            if (auto key = idempotencyKey(ctx.request, c.idempotencyKey); key.ok())
+                c.idempotencyKey = key.value();
+            else
+                return fail(key.error());
+            const QString id = ctx.id();
+            auto result = credit ? m_service.credit(id, c) : m_service.debit(id, c);
+            if (!result.ok())
+                return fail(result.error());
+            return json(result->duplicate ? 200 : 201, toJson(result.value()));
+        };
+    };
+    addRoute("POST", QStringLiteral("/v1/customers/{id}/balance/credit"), Access::Admin, BodyCap, change(true));
+    addRoute("POST", QStringLiteral("/v1/customers/{id}/balance/debit"), Access::Admin, BodyCap, change(false));
+    addRoute("PUT",
+             QStringLiteral("/v1/customers/{id}/balance/reserve"),
+             Access::Admin,
+             BodyCap,
+             [this](const RouteContext& ctx) {
+                 auto object = body(ctx);
+                 if (!object.ok())
+                     return fail(object.error());
+                 auto reserve = reserveFrom(object.value());
+                 if (!reserve.ok())
+                     return fail(reserve.error());
+                 return answer(m_service.setReserve(ctx.id(), reserve.value(), ctx.keyId));
+             });
+    addRoute("GET",
+             QStringLiteral("/v1/customers/{id}/balance/transactions"),
+             Access::Read,
+             BodyCap,
+             [this](const RouteContext& ctx) {
+                 auto limit = limitParam(ctx.request, 100, 1000);
+                 if (!limit.ok())
+                     return fail(limit.error());
+                 return answer(m_service.transactions(
+                     ctx.id(), queryValue(ctx.request, QStringLiteral("cursor")), limit.value()));
+             });
+}
+
+void ApiServer::addUsageRoutes()
+{
+    addRoute("GET", QStringLiteral("/v1/meters/{id}/usage"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        UsageQuery query;
+        query.meterId = ctx.id();
+        query.customerId = queryValue(ctx.request, QStringLiteral("customerId"));
+        const QString periodText = queryValue(ctx.request, QStringLiteral("period"));
+        if (!periodText.isEmpty()) {
+            query.period = parseNamedPeriod(periodText);
+            if (!query.period)
+                return fail(
+                    Error::invalid(QStringLiteral("unknown period '%1'").arg(periodText), QStringLiteral("period")));
+        } else {
+            auto range = rangeFrom(ctx.request);
+            if (!range.ok())
+                return fail(range.error());
+            query.from = range->from;
+            query.to = range->to;
+        }
+        query.groupBy = ctx.request.query.allQueryItemValues(QStringLiteral("groupBy"), QUrl::FullyDecoded);
+        const QString windowText = queryValue(ctx.request, QStringLiteral("window"));
+        if (!windowText.isEmpty()) {
+            query.window = parseWindow(windowText);
+            if (!query.window)
+                return fail(
+                    Error::invalid(QStringLiteral("window must be hour, day or month"), QStringLiteral("window")));
+        }
+        for (const auto& [key, value] : ctx.request.query.queryItems(QUrl::FullyDecoded)) {
+            if (key.startsWith(QLatin1String("filter.")) && key.size() > 7)
+                query.filters.insert(key.mid(7), value);
+        }
+        auto result = m_service.usage(query);
+        if (!result.ok())
+            return fail(result.error());
+        return json(200, toJson(result.value(), query));
+    });
+    addRoute("GET", QStringLiteral("/v1/usage/summary"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        auto range = periodOrRange(m_service, ctx.request, true);
+        if (!range.ok())
+            return fail(range.error());
+        auto limit = limitParam(ctx.request, 1000, 10000);
+        if (!limit.ok())
+            return fail(limit.error());
+        return answer(m_service.usageSummary(range.value(),
+                                             queryValue(ctx.request, QStringLiteral("customerId")),
+                                             queryValue(ctx.request, QStringLiteral("cursor")),
+                                             limit.value()));
+    });
+    addRoute("GET", QStringLiteral("/v1/exports/invoices.csv"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        auto range = periodOrRange(m_service, ctx.request, true);
+        if (!range.ok())
+            return fail(range.error());
+        auto file = std::make_shared<QTemporaryFile>();
+        if (!file->open())
+            return fail(Error::storage(QStringLiteral("cannot create a temporary file")));
+        if (auto s = m_service.writeInvoiceCsv(range.value(), *file); !s.ok())
+            return fail(s.error());
+        return csvFile(file, QStringLiteral("invoices.csv"));
+    });
+    addRoute("GET", QStringLiteral("/v1/exports/usage.csv"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        auto range = periodOrRange(m_service, ctx.request, true);
+        if (!range.ok())
+            return fail(range.error());
+        auto file = std::make_shared<QTemporaryFile>();
+        if (!file->open())
+            return fail(Error::storage(QStringLiteral("cannot create a temporary file")));
+        if (auto s =
+                m_service.writeUsageCsv(range.value(), queryValue(ctx.request, QStringLiteral("customerId")), *file);
+            !s.ok())
+            return fail(s.error());
+        return csvFile(file, QStringLiteral("usage.csv"));
+    });
+    addRoute("GET", QStringLiteral("/v1/changes"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        const QString sinceText = queryValue(ctx.request, QStringLiteral("since"));
+        bool ok = true;
+        const qint64 since = sinceText.isEmpty() ? 0 : sinceText.toLongLong(&ok);
+        if (!ok || since < 0)
+            return fail(
+                Error::invalid(QStringLiteral("since is a cursor from a previous answer"), QStringLiteral("since")));
+        auto limit = limitParam(ctx.request, 1000, 10000);
+        if (!limit.ok())
+            return fail(limit.error());
+        return answer(m_service.changes(since, limit.value()));
+    });
+}
+
+void ApiServer::addAdminRoutes()
+{
+    addRoute("GET", QStringLiteral("/v1/api-keys"), Access::Read, BodyCap, [this](const RouteContext&) {
+        return answerList(m_service.apiKeys());
+    });
+    addRoute("POST", QStringLiteral("/v1/api-keys"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto request = apiKeyRequestFrom(object.value());
+        if (!request.ok())
+            return fail(request.error());
+        return answer(m_service.createApiKey(request->name, request->scope), 201);
+    });
+    addRoute("DELETE", QStringLiteral("/v1/api-keys/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        return noContent(m_service.revokeApiKey(ctx.id()));
+    });
+    addRoute("GET", QStringLiteral("/v1/webhooks"), Access::Read, BodyCap, [this](const RouteContext&) {
+        return answerList(m_service.webhooks());
+    });
+    addRoute("POST", QStringLiteral("/v1/webhooks"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto endpoint = webhookFrom(object.value());
+        if (!endpoint.ok())
+            return fail(endpoint.error());
+        return answer(m_service.createWebhook(endpoint.value()), 201);
+    });
+    addRoute("DELETE", QStringLiteral("/v1/webhooks/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        return noContent(m_service.deleteWebhook(ctx.id()));
+    });
+    addRoute(
+        "GET", QStringLiteral("/v1/webhooks/{id}/deliveries"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+            auto limit = limitParam(ctx.request, 100, 1000);
+            if (!limit.ok())
+                return fail(limit.error());
+            return answerList(m_service.webhookDeliveries(ctx.id(), limit.value()));
+        });
+}
+
+} // namespace Meterline::Api

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+
+#include "core/service.h"
+#include "server/api/accesslog.h"
+#include "server/api/groupcommitter.h"
+#include "server/api/metrics.h"
+#include "server/api/router.h"
+#include "server/http/httpserver.h"
+
+namespace Meterline::Api
+{
+
+// The HTTP API of SPEC §3 over core: the route table, Bearer-key auth with scopes, group commit for
+// records, metrics and the access log. Hands the HTTP engine one Handler.
+class ApiServer
+{
+public:
+    struct Options
+    {
+        QString accessLog = QStringLiteral("-"); // file, "-" for stderr, empty for none
+        int maxGroupCommit = 1000;
+    };
+
+    ApiServer(Service& service, Options options);
+    ~ApiServer();
+
+    Http::Handler handler();
+    Http::Limits limits() const; // body caps per route
+    const Router& router() const { return m_router; }
+    Metrics& metrics() { return m_metrics; }
+    // Answers what was submitted for commit and stops taking records.
+    void stop();
+
+private:
+    struct Call; // one authenticated request on its way to a route
+    void handle(const Http::Request& request, const Http::Responder& responder);
+    void addRoute(const QByteArray& method,
+                  const QString& pattern,
+                  Access access,
+                  qint64 maxBody,
+                  std::function<Http::Response(const RouteContext&)> handle);
+    void addRoutes();
+    void addCatalogRoutes();
+    void addIngestRoutes();
+    void addBalanceRoutes();
+    void addUsageRoutes();
+    void addAdminRoutes();
+
+    Service& m_service;
+    Options m_options;
+    Router m_router;
+    Metrics m_metrics;
+    AccessLog m_accessLog;
+    GroupCommitter m_committer;
+};
+
+} // namespace Meterline::Api

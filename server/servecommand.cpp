@@ -1,0 +1,108 @@
+#include "server/servecommand.h"
+
+#include "core/database.h"
+#include "core/service.h"
+#include "server/api/apiserver.h"
+#include "server/http/httpserver.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace Meterline {
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+}
+
+bool parseListen(const QString& listen, QHostAddress* address, quint16* port)
+{
+    const qsizetype colon = listen.lastIndexOf(u':');
+    if (colon <= 0)
+        return false;
+    QString host = listen.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const int p = listen.mid(colon + 1).toInt(&ok);
+    if (!ok || p < 0 || p > 65535)
+        return false;
+    if (host == QLatin1String("localhost"))
+        *address = QHostAddress(QHostAddress::LocalHost);
+    else if (!address->setAddress(host))
+        return false;
+    *port = quint16(p);
+    return true;
+}
+
+} // namespace
+
+int ServeCommand::run(const Options& options, QTextStream& out, QTextStream& err)
+{
+    QHostAddress address;
+    quint16 port = 0;
+    if (!parseListen(options.listen, &address, &port)) {
+        err << "meterline-server: --listen takes host:port (e.g. 127.0.0.1:8787), not '" << options.listen << "'\n";
+        err.flush();
+        return 2;
+    }
+    auto database = Database::open(options.database);
+    if (!database.ok()) {
+        err << "meterline-server: " << database.error().message << '\n';
+        err.flush();
+        return 1;
+    }
+    Service service(*database.value());
+    Api::ApiServer::Options apiOptions;
+    apiOptions.accessLog = options.accessLog;
+    Api::ApiServer api(service, apiOptions);
+    Http::Server http(api.handler(), api.limits(), options.threads);
+    if (!http.listen(address, port)) {
+        err << "meterline-server: cannot listen on " << options.listen << ": " << http.errorString() << '\n';
+        err.flush();
+        return 1;
+    }
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
+        err << "meterline-server: cannot set up signal handling\n";
+        err.flush();
+        return 1;
+    }
+    QSocketNotifier notifier(signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &http, [&] {
+        char byte = 0;
+        [[maybe_unused]] const auto got = ::read(signalPipe[0], &byte, 1);
+        notifier.setEnabled(false);
+        http.stop();
+    });
+    QObject::connect(&http, &Http::Server::stopped, qApp, [&] {
+        api.stop(); // answers every record still waiting for its commit
+        QCoreApplication::exit(0);
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
+                                                                              : address.toString();
+    out << "listening on http://" << host << ':' << http.port() << '\n';
+    out.flush();
+    const int status = QCoreApplication::exec();
+    ::close(signalPipe[0]);
+    ::close(signalPipe[1]);
+    database.value()->releaseThreadConnection();
+    return status;
+}
+
+} // namespace Meterline
