@@ -366,8 +366,14 @@ void ApiServer::addIngestRoutes()
             return fail(recorded.error());
         result.accepted = recorded->accepted;
         result.duplicates = recorded->duplicates;
-        for (const BatchRejection& r : recorded->rejected)
-            result.rejected << BatchRejection{indexOf.at(r.index), r.error};
+        for (const BatchRejection& r : recorded->rejected) {
+            Error error = r.error;
+            const int index = indexOf.at(r.index);
+            // The same field paths as decoding errors: events[3].timestamp.
+            error.field =
+                QStringLiteral("events[%1]").arg(index) + (error.field.isEmpty() ? QString() : u'.' + error.field);
+            result.rejected << BatchRejection{index, error};
+        }
         std::sort(result.rejected.begin(), result.rejected.end(), [](const BatchRejection& a, const BatchRejection& b) {
             return a.index < b.index;
         });

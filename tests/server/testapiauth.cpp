@@ -1,5 +1,6 @@
 // The auth matrix of SPEC §3 as a table: every route family × {no key, ingest, read, admin}. Ingest keys
-// check, record and reserve; read keys take every GET and export but not ingest; admin keys everything;
+// check, record and reserve (and read their reservation); read keys take every GET and export but not ingest;
+// admin keys everything;
 // /healthz and /metrics are public. An allowed call answers its own success status, so a wrong scope rule
 // fails either way (a 403 where 2xx is due, or a 2xx where 403 is due).
 
@@ -25,7 +26,7 @@ struct Family
     QString path; // "{reservation}" is replaced by a held reservation's id
     QByteArray body;
     int success; // the status of an allowed call
-    // Who may call: ingest, read, admin (none = public when all three are true and public is set).
+    // Who may call with which scope; isPublic: also without a key.
     bool ingest;
     bool read;
     bool admin;
@@ -47,7 +48,7 @@ QList<Family> families()
          true},
         {"record", "POST", u"/v1/events"_s, event, 201, true, false, true},
         {"batch", "POST", u"/v1/events/batch"_s, "{\"events\":[" + event + "]}", 200, true, false, true},
-        {"reservation GET", "GET", u"/v1/reservations/{reservation}"_s, {}, 200, true, false, true},
+        {"reservation GET", "GET", u"/v1/reservations/{reservation}"_s, {}, 200, true, true, true},
         {"events GET", "GET", u"/v1/events?customerId=acme"_s, {}, 200, false, true, true},
         {"usage", "GET", u"/v1/meters/tokens/usage?period=current_month"_s, {}, 200, false, true, true},
         {"summary", "GET", u"/v1/usage/summary?period=current_month"_s, {}, 200, false, true, true},
@@ -66,6 +67,19 @@ QList<Family> families()
         {"customer PATCH", "PATCH", u"/v1/customers/acme"_s, R"({"name":"Acme 2"})", 200, false, false, true},
         {"customer DELETE", "DELETE", u"/v1/customers/acme"_s, {}, 204, false, false, true},
         {"plans GET", "GET", u"/v1/plans"_s, {}, 200, false, true, true},
+        {"plan GET", "GET", u"/v1/plans/pro"_s, {}, 200, false, true, true},
+        {"meters GET", "GET", u"/v1/meters"_s, {}, 200, false, true, true},
+        {"meter GET", "GET", u"/v1/meters/tokens"_s, {}, 200, false, true, true},
+        {"meter PUT",
+         "PUT",
+         u"/v1/meters/tokens"_s,
+         R"({"name":"Tokens 2","aggregation":"sum"})",
+         200,
+         false,
+         false,
+         true},
+        {"limits GET", "GET", u"/v1/limits"_s, {}, 200, false, true, true},
+        {"limit GET", "GET", u"/v1/limits/pro:tokens:month"_s, {}, 200, false, true, true},
         {"plans PUT", "PUT", u"/v1/plans/pro"_s, R"({"name":"Pro 2"})", 200, false, false, true},
         {"meters POST",
          "POST",
@@ -102,9 +116,12 @@ QList<Family> families()
          false,
          true},
         {"transactions GET", "GET", u"/v1/customers/acme/balance/transactions"_s, {}, 200, false, true, true},
-        {"api-keys GET", "GET", u"/v1/api-keys"_s, {}, 200, false, false, true},
+        {"api-keys GET", "GET", u"/v1/api-keys"_s, {}, 200, false, true, true},
         {"api-keys POST", "POST", u"/v1/api-keys"_s, R"({"name":"ci","scope":"read"})", 201, false, false, true},
-        {"webhooks GET", "GET", u"/v1/webhooks"_s, {}, 200, false, false, true},
+        {"webhooks GET", "GET", u"/v1/webhooks"_s, {}, 200, false, true, true},
+        {"webhook deliveries GET", "GET", u"/v1/webhooks/{webhook}/deliveries"_s, {}, 200, false, true, true},
+        {"webhook DELETE", "DELETE", u"/v1/webhooks/{webhook}"_s, {}, 204, false, false, true},
+        {"api-key DELETE", "DELETE", u"/v1/api-keys/{apikey}"_s, {}, 204, false, false, true},
         {"webhooks POST",
          "POST",
          u"/v1/webhooks"_s,
@@ -194,6 +211,15 @@ private Q_SLOTS:
         const auto held = service.check(hold);
         QVERIFY(held.ok() && held->reservation);
         path.replace(u"{reservation}"_s, held->reservation->id);
+        WebhookEndpoint endpoint;
+        endpoint.url = u"https://example.com/hook"_s;
+        endpoint.events = QStringList{u"balance.low"_s};
+        const auto webhook = service.createWebhook(endpoint);
+        QVERIFY(webhook.ok());
+        path.replace(u"{webhook}"_s, webhook->id);
+        const auto spare = service.createApiKey(u"spare"_s, KeyScope::Read);
+        QVERIFY(spare.ok());
+        path.replace(u"{apikey}"_s, spare->key.id);
 
         QString secret = u"-"_s;
         if (key == u"ingest"_s)

@@ -571,7 +571,14 @@ private Q_SLOTS:
             403,
             forbidden,
             NoField);
-        row("read key lists API keys", u"read"_s, "GET", u"/v1/api-keys"_s, {}, 403, forbidden, NoField);
+        row("read key creates an API key",
+            u"read"_s,
+            "POST",
+            u"/v1/api-keys"_s,
+            R"({"name":"k","scope":"admin"})",
+            403,
+            forbidden,
+            NoField);
 
         // 404
         row("record for an unknown customer",

@@ -369,6 +369,61 @@ private Q_SLOTS:
         QCOMPARE(r.json.value("value").toDouble(), 1050.0 + 19 + 5 + 7 + 11 + 13 + 17);
     }
 
+    // SPEC §2: periods are calendar-aligned in UTC, the week starts on Monday; ranges are half-open.
+    void usage_namedPeriodBounds_data()
+    {
+        QTest::addColumn<QString>("period");
+        QTest::addRow("current_hour") << u"current_hour"_s;
+        QTest::addRow("current_day") << u"current_day"_s;
+        QTest::addRow("current_week") << u"current_week"_s;
+        QTest::addRow("current_month") << u"current_month"_s;
+        QTest::addRow("previous_month") << u"previous_month"_s;
+        QTest::addRow("lifetime") << u"lifetime"_s;
+    }
+    void usage_namedPeriodBounds()
+    {
+        QFETCH(QString, period);
+        const auto bounds = [&period](const QDateTime& now) -> QPair<QString, QString> {
+            const QDate day = now.date();
+            const QDate month(day.year(), day.month(), 1);
+            const auto at = [](QDate d, int hour = 0) {
+                return QDateTime(d, QTime(hour, 0), Qt::UTC).toString(Qt::ISODate);
+            };
+            if (period == u"current_hour"_s)
+                return {at(day, now.time().hour()),
+                        QDateTime(day, QTime(now.time().hour(), 0), Qt::UTC).addSecs(3600).toString(Qt::ISODate)};
+            if (period == u"current_day"_s)
+                return {at(day), at(day.addDays(1))};
+            if (period == u"current_week"_s) {
+                const QDate monday = day.addDays(1 - day.dayOfWeek());
+                return {at(monday), at(monday.addDays(7))};
+            }
+            if (period == u"current_month"_s)
+                return {at(month), at(month.addMonths(1))};
+            if (period == u"previous_month"_s)
+                return {at(month.addMonths(-1)), at(month)};
+            return {};
+        };
+        ApiTestServer server;
+        seedCatalog(server);
+        STOP_IF_FAILED();
+        const auto before = bounds(QDateTime::currentDateTimeUtc());
+        const auto r = server.get(u"/v1/meters/llm-tokens/usage?period="_s + period);
+        const auto after = bounds(QDateTime::currentDateTimeUtc());
+        QCOMPARE(r.status, 200);
+        const QPair<QString, QString> got{r.json.value("from").toString(), r.json.value("to").toString()};
+        QVERIFY2(got == before || got == after, qPrintable(got.first + u' ' + got.second));
+        if (period == u"lifetime"_s) {
+            QVERIFY(r.json.value("from").isNull());
+            QVERIFY(r.json.value("to").isNull());
+        }
+        // The summary and the invoice export resolve the same names to the same window.
+        const auto summary = server.get(u"/v1/usage/summary?period="_s + period);
+        QCOMPARE(summary.status, 200);
+        QCOMPARE(summary.json.value("from").toString(), got.first);
+        QCOMPARE(summary.json.value("to").toString(), got.second);
+    }
+
     void usage_daySeries_data()
     {
         QTest::addColumn<QString>("from");
@@ -482,6 +537,14 @@ private Q_SLOTS:
         ApiTestServer server;
         seedUsage(server);
         STOP_IF_FAILED();
+        // RFC 4180: a field with a quote, comma or line break is quoted, quotes doubled.
+        QCOMPARE(
+            server
+                .post(u"/v1/customers"_s,
+                      QJsonObject{
+                          {"id", "zeta"}, {"name", "Zeta \"Z\"\nCorp"}, {"planId", "pro"}, {"externalId", "cus_9,1"}})
+                .status,
+            201);
         const auto r = server.get(u"/v1/exports/invoices.csv?period=current_month"_s, server.key(KeyScope::Read));
         QCOMPARE(r.status, 200);
         QVERIFY2(r.contentType.startsWith("text/csv"), r.contentType.constData());
@@ -494,6 +557,8 @@ private Q_SLOTS:
             p + u",acme,Acme,cus_123,pro,llm-tokens,LLM tokens,1000,100,900,2.500000,1000,2.250000,USD"_s,
             p + u",globex,\"Globex, Inc.\",,pro,llm-calls,LLM calls,1,0,1,0.010000,1,0.010000,USD"_s,
             p + u",globex,\"Globex, Inc.\",,pro,llm-tokens,LLM tokens,50,100,0,2.500000,1000,0.000000,USD"_s,
+            p + u",zeta,\"Zeta \"\"Z\"\"\nCorp\",\"cus_9,1\",pro,llm-calls,LLM calls,0,0,0,0.010000,1,0.000000,USD"_s,
+            p + u",zeta,\"Zeta \"\"Z\"\"\nCorp\",\"cus_9,1\",pro,llm-tokens,LLM tokens,0,100,0,2.500000,1000,0.000000,USD"_s,
         };
         QCOMPARE(csvLines(r.body), expected);
         QVERIFY(r.body.endsWith("\r\n"));
