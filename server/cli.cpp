@@ -1,0 +1,362 @@
+#include "server/cli.h"
+
+#include <QCoreApplication>
+#include <QDate>
+#include <QFileInfo>
+#include <QIODevice>
+#include <QSaveFile>
+#include <QTimeZone>
+#include <QUrl>
+
+#include "core/database.h"
+#include "core/demodata.h"
+#include "core/periods.h"
+#include "core/service.h"
+#include "core/types.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Meterline
+{
+
+namespace
+{
+
+const QString Program = u"meterline-server"_s;
+
+QCommandLineOption dbOption()
+{
+    return QCommandLineOption(u"db"_s,
+                              u"The database: a SQLite file or postgresql://user:pass@host:port/dbname. "
+                              u"Default: $METERLINE_DB, else %1."_s.arg(Database::defaultPath()),
+                              u"path or url"_s);
+}
+
+bool isPostgres(const QString& spec)
+{
+    return spec.startsWith(u"postgresql://"_s) || spec.startsWith(u"postgres://"_s);
+}
+
+// What a message may show of a database: never a password.
+QString displaySpec(const QString& spec)
+{
+    return isPostgres(spec) ? QUrl(spec).toString(QUrl::RemovePassword) : spec;
+}
+
+QString describe(const Error& error)
+{
+    QString text = error.message.isEmpty() ? error.code : error.message;
+    if (!error.field.isEmpty())
+        text += u" (field %1)"_s.arg(error.field);
+    return text;
+}
+
+// "2026-11-01" (midnight UTC) or an ISO 8601 date-time with 'Z' or an offset; invalid otherwise.
+QDateTime parseInstant(const QString& text)
+{
+    if (text.size() == 10) {
+        const QDate date = QDate::fromString(text, Qt::ISODate);
+        return date.isValid() ? QDateTime(date, QTime(0, 0), QTimeZone::utc()) : QDateTime();
+    }
+    return Periods::parseIso(text);
+}
+
+QString namedPeriods()
+{
+    QStringList names;
+    for (const NamedPeriod p : {NamedPeriod::CurrentHour,
+                                NamedPeriod::CurrentDay,
+                                NamedPeriod::CurrentWeek,
+                                NamedPeriod::CurrentMonth,
+                                NamedPeriod::PreviousMonth,
+                                NamedPeriod::Lifetime})
+        names << toString(p);
+    return names.join(u", "_s);
+}
+
+QString describeRange(const TimeRange& range)
+{
+    if (!range.from.isValid() && !range.to.isValid())
+        return u"lifetime"_s;
+    return u"[%1, %2)"_s.arg(range.from.isValid() ? Periods::toIso(range.from) : u"…"_s,
+                             range.to.isValid() ? Periods::toIso(range.to) : u"…"_s);
+}
+
+std::optional<int> boundedInt(const QString& text, int min, int max)
+{
+    bool ok = false;
+    const int value = text.toInt(&ok);
+    if (!ok || value < min || value > max)
+        return std::nullopt;
+    return value;
+}
+
+} // namespace
+
+Cli::Cli(QIODevice& out, QIODevice& err)
+    : m_out(out)
+    , m_err(err)
+{
+}
+
+int Cli::run(const QStringList& arguments)
+{
+    if (arguments.size() < 2)
+        return fail(UsageError, u"missing command (see '%1 --help')"_s.arg(Program));
+    const QString command = arguments.at(1);
+    const QStringList rest = arguments.mid(2);
+
+    if (command == u"--help"_s || command == u"-h"_s || command == u"-?"_s || command == u"--help-all"_s) {
+        print(topLevelHelp());
+        return Success;
+    }
+    if (command == u"help"_s) { // "help <command>" is "<command> --help"
+        if (rest.isEmpty()) {
+            print(topLevelHelp());
+            return Success;
+        }
+        return run({arguments.at(0), rest.at(0), u"--help"_s});
+    }
+    if (command == u"--version"_s || command == u"-v"_s) {
+        print(u"%1 %2\n"_s.arg(Program, QCoreApplication::applicationVersion()));
+        return Success;
+    }
+    if (command == u"init"_s)
+        return init(rest);
+    if (command == u"demo-data"_s)
+        return demoData(rest);
+    if (command == u"export"_s)
+        return exportData(rest);
+    if (command == u"serve"_s || command == u"keys"_s)
+        return notYetAvailable(command);
+    if (command.startsWith(u'-'))
+        return fail(UsageError,
+                    u"unknown option '%1' before the command: options go after it (%2 <command> [options])"_s.arg(
+                        command, Program));
+    return fail(UsageError, u"unknown command '%1' (see '%2 --help')"_s.arg(command, Program));
+}
+
+int Cli::init(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Creates the database, or migrates an older one to this build's schema, "
+                                     u"and prints its schema version."_s);
+    parser.addOption(dbOption());
+    if (const auto stop = parse(parser, u"init"_s, u"[options]"_s, arguments))
+        return *stop;
+    if (!parser.positionalArguments().isEmpty())
+        return fail(UsageError, u"init: unexpected argument '%1'"_s.arg(parser.positionalArguments().constFirst()));
+    const QString spec = databaseSpec(parser);
+    if (spec.isEmpty())
+        return fail(UsageError, u"init: --db needs a value"_s);
+
+    auto db = Database::open(spec);
+    if (!db.ok())
+        return fail(Failure, u"init: cannot open %1: %2"_s.arg(displaySpec(spec), describe(db.error())));
+    print(u"%1: schema version %2\n"_s.arg(displaySpec(spec)).arg(db.value()->schemaVersion()));
+    return Success;
+}
+
+int Cli::demoData(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Fills a database with realistic demo data: the LLM meters, the plans free / pro / enterprise, customers "
+        u"(some with prepaid credits) and events over the last days. Creates the database if needed. A database "
+        u"that already holds the demo meters is left as it is."_s);
+    parser.addOption(dbOption());
+    const QCommandLineOption customersOption(
+        u"customers"_s, u"How many customers (1-10000, default 12)."_s, u"N"_s, u"12"_s);
+    const QCommandLineOption daysOption(
+        u"days"_s, u"How many days of events, ending now (1-3650, default 30)."_s, u"D"_s, u"30"_s);
+    parser.addOptions({customersOption, daysOption});
+    if (const auto stop = parse(parser, u"demo-data"_s, u"[options]"_s, arguments))
+        return *stop;
+    if (!parser.positionalArguments().isEmpty())
+        return fail(UsageError,
+                    u"demo-data: unexpected argument '%1'"_s.arg(parser.positionalArguments().constFirst()));
+    const auto customers = boundedInt(parser.value(customersOption), 1, 10'000);
+    if (!customers)
+        return fail(UsageError,
+                    u"demo-data: --customers needs a whole number from 1 to 10000, not '%1'"_s.arg(
+                        parser.value(customersOption)));
+    const auto days = boundedInt(parser.value(daysOption), 1, 3650);
+    if (!days)
+        return fail(UsageError,
+                    u"demo-data: --days needs a whole number from 1 to 3650, not '%1'"_s.arg(parser.value(daysOption)));
+    const QString spec = databaseSpec(parser);
+    if (spec.isEmpty())
+        return fail(UsageError, u"demo-data: --db needs a value"_s);
+
+    auto db = Database::open(spec);
+    if (!db.ok())
+        return fail(Failure, u"demo-data: cannot open %1: %2"_s.arg(displaySpec(spec), describe(db.error())));
+    Service service(*db.value());
+    const QString marker = QString::fromLatin1(DemoData::TokensMeterId);
+    if (service.meter(marker).ok()) {
+        print(u"%1 already has demo data (meter %2): left as it is\n"_s.arg(displaySpec(spec), marker));
+        return Success;
+    }
+    if (const Status generated = DemoData::generate(service, *customers, *days); !generated.ok())
+        return fail(Failure, u"demo-data: %1"_s.arg(describe(generated.error())));
+    print(u"%1: demo data for %2 customers over %3 days\n"_s.arg(displaySpec(spec)).arg(*customers).arg(*days));
+    return Success;
+}
+
+int Cli::exportData(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"export invoices: writes the invoice CSV (SPEC §4: one row per customer × priced meter of the plan) for a "
+        u"billing period, named with --period or given with --from and --to (half-open [from, to), UTC)."_s);
+    parser.addOption(dbOption());
+    const QCommandLineOption periodOption(u"period"_s, u"A named period: %1."_s.arg(namedPeriods()), u"p"_s);
+    const QCommandLineOption fromOption(
+        u"from"_s, u"Start, included: 2026-11-01 (00:00 UTC) or an ISO 8601 date-time."_s, u"date"_s);
+    const QCommandLineOption toOption(u"to"_s, u"End, excluded: as --from."_s, u"date"_s);
+    const QCommandLineOption outOption(
+        u"out"_s, u"The CSV file to write; '-' (the default) writes to stdout."_s, u"file"_s, u"-"_s);
+    parser.addOptions({periodOption, fromOption, toOption, outOption});
+    parser.addPositionalArgument(u"what"_s, u"What to export: invoices."_s, u"invoices"_s);
+    if (const auto stop = parse(parser, u"export"_s, u"invoices [options]"_s, arguments))
+        return *stop;
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty())
+        return fail(UsageError, u"export: say what to export: '%1 export invoices'"_s.arg(Program));
+    if (positional.constFirst() != u"invoices"_s)
+        return fail(UsageError, u"export: unknown export '%1' (only 'invoices')"_s.arg(positional.constFirst()));
+    if (positional.size() > 1)
+        return fail(UsageError, u"export: unexpected argument '%1'"_s.arg(positional.at(1)));
+
+    const bool named = parser.isSet(periodOption);
+    const bool explicitRange = parser.isSet(fromOption) || parser.isSet(toOption);
+    if (named && explicitRange)
+        return fail(UsageError, u"export: give --period or --from/--to, not both"_s);
+    if (!named && !explicitRange)
+        return fail(UsageError, u"export: missing --period (%1) or --from and --to"_s.arg(namedPeriods()));
+    std::optional<NamedPeriod> period;
+    TimeRange range;
+    if (named) {
+        period = parseNamedPeriod(parser.value(periodOption));
+        if (!period)
+            return fail(UsageError,
+                        u"export: unknown period '%1' (%2)"_s.arg(parser.value(periodOption), namedPeriods()));
+    } else {
+        if (!parser.isSet(fromOption) || !parser.isSet(toOption))
+            return fail(UsageError, u"export: --from and --to go together"_s);
+        range.from = parseInstant(parser.value(fromOption));
+        range.to = parseInstant(parser.value(toOption));
+        if (!range.from.isValid())
+            return fail(UsageError, u"export: --from: not a date: '%1'"_s.arg(parser.value(fromOption)));
+        if (!range.to.isValid())
+            return fail(UsageError, u"export: --to: not a date: '%1'"_s.arg(parser.value(toOption)));
+        if (range.from >= range.to)
+            return fail(UsageError, u"export: --from must be before --to"_s);
+    }
+    const QString outPath = parser.value(outOption);
+    if (outPath.isEmpty())
+        return fail(UsageError, u"export: --out needs a file name, or '-' for stdout"_s);
+    const QString spec = databaseSpec(parser);
+    if (spec.isEmpty())
+        return fail(UsageError, u"export: --db needs a value"_s);
+
+    // Exporting never creates a database: a mistyped path is an error, not an empty invoice.
+    if (!isPostgres(spec) && !QFileInfo::exists(spec))
+        return fail(Failure, u"export: no database at %1 (create one with '%2 init')"_s.arg(spec, Program));
+    auto db = Database::open(spec);
+    if (!db.ok())
+        return fail(Failure, u"export: cannot open %1: %2"_s.arg(displaySpec(spec), describe(db.error())));
+    Service service(*db.value());
+    if (period) {
+        const Result<TimeRange> resolved = service.resolvePeriod(*period);
+        if (!resolved.ok())
+            return fail(Failure, u"export: %1"_s.arg(describe(resolved.error())));
+        range = resolved.value();
+    }
+
+    if (outPath == u"-"_s) {
+        if (const Status written = service.writeInvoiceCsv(range, m_out); !written.ok())
+            return fail(Failure, u"export: %1"_s.arg(describe(written.error())));
+        return Success;
+    }
+    // QSaveFile: a failed export leaves no half-written file behind.
+    QSaveFile file(outPath);
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(Failure, u"export: cannot write %1: %2"_s.arg(outPath, file.errorString()));
+    if (const Status written = service.writeInvoiceCsv(range, file); !written.ok()) {
+        file.cancelWriting();
+        return fail(Failure, u"export: %1"_s.arg(describe(written.error())));
+    }
+    if (!file.commit())
+        return fail(Failure, u"export: cannot write %1: %2"_s.arg(outPath, file.errorString()));
+    print(u"invoices %1 written to %2\n"_s.arg(describeRange(range), outPath));
+    return Success;
+}
+
+int Cli::notYetAvailable(const QString& command)
+{
+    return fail(Failure, u"'%1' arrives with the HTTP API (issue 4)"_s.arg(command));
+}
+
+std::optional<int>
+Cli::parse(QCommandLineParser& parser, const QString& command, const QString& syntax, const QStringList& arguments)
+{
+    const QCommandLineOption help = parser.addHelpOption();
+    if (!parser.parse(QStringList{Program + u' ' + command} + arguments))
+        return fail(UsageError, u"%1: %2"_s.arg(command, parser.errorText()));
+    if (parser.isSet(help) || parser.isSet(u"help-all"_s)) {
+        // Qt's usage line names the executable as invoked; name the sub-command instead.
+        QString text = parser.helpText();
+        text = u"Usage: %1 %2 %3"_s.arg(Program, command, syntax) + text.mid(text.indexOf(u'\n'));
+        print(text);
+        return Success;
+    }
+    return std::nullopt;
+}
+
+QString Cli::databaseSpec(const QCommandLineParser& parser)
+{
+    if (parser.isSet(u"db"_s))
+        return parser.value(u"db"_s);
+    const QString fromEnvironment = qEnvironmentVariable("METERLINE_DB");
+    return fromEnvironment.isEmpty() ? Database::defaultPath() : fromEnvironment;
+}
+
+QString Cli::topLevelHelp() const
+{
+    return u"Usage: %1 <command> [options]\n"
+           u"Meterline's server and admin commands (usage metering, limits and prepaid credits for AI products).\n"
+           u"\n"
+           u"Commands:\n"
+           u"  init                Create the database or migrate it to this build's schema; prints the schema "
+           u"version.\n"
+           u"  demo-data           Fill a database with realistic demo data (--customers N, --days D).\n"
+           u"  export invoices     Write the invoice CSV of a period (--period p, or --from/--to; --out file or -).\n"
+           u"  serve               Not yet: arrives with the HTTP API (issue 4).\n"
+           u"  keys                Not yet: arrives with the HTTP API (issue 4).\n"
+           u"\n"
+           u"Options:\n"
+           u"  -h, --help          This help; '%1 <command> --help' (or '%1 help <command>') for a command's.\n"
+           u"  -v, --version       The version.\n"
+           u"\n"
+           u"Every command takes --db <path or postgresql://…>; without it $METERLINE_DB, else\n"
+           u"%2.\n"
+           u"Exit status: 0 success, 2 usage error, 1 any other failure (with a one-line reason on stderr).\n"_s.arg(
+               Program, Database::defaultPath());
+}
+
+void Cli::print(const QString& text)
+{
+    m_out.write(text.toUtf8());
+}
+
+int Cli::fail(int status, const QString& reason)
+{
+    QString line = reason;
+    line.replace(u'\r', u' ').replace(u'\n', u' '); // one line, whatever a driver's message holds
+    m_err.write(u"%1: %2\n"_s.arg(Program, line).toUtf8());
+    return status;
+}
+
+} // namespace Meterline
