@@ -1,10 +1,10 @@
 #include "core/catalog.h"
 
 #include <QRegularExpression>
-#include <QUuid>
 #include <algorithm>
 #include <cmath>
 
+#include "core/ids.h"
 #include "core/periods.h"
 #include "core/rollups.h"
 #include "core/sql.h"
@@ -809,7 +809,7 @@ Result<Limit> Catalog::writeLimit(const Limit& input, bool replace)
         l.planId.clear();
     if (l.id.isEmpty()) {
         l.id = l.scope == LimitScope::Plan ? planLimitId(l.planId, l.meterId, l.period)
-                                           : QStringLiteral("lim_") + QUuid::createUuid().toString(QUuid::Id128);
+                                           : Ids::make(QStringLiteral("lim_"));
     }
     auto existing = findOne<Limit>(
         tx.db(), QStringLiteral("SELECT %1 FROM limits WHERE id = ?").arg(limitColumns), l.id, &limitFrom);

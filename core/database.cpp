@@ -12,6 +12,7 @@
 
 #include "core/logging.h"
 #include "core/schema.h"
+#include "core/sql.h"
 
 namespace Meterline
 {
@@ -88,8 +89,10 @@ Database::~Database()
 {
     QMutexLocker lock(&m_mutex);
     // removeDatabase closes each connection once no QSqlDatabase copy of it is left.
-    for (const QString& name : std::as_const(m_connectionNames))
+    for (const QString& name : std::as_const(m_connectionNames)) {
+        Sql::forgetConnection(name);
         QSqlDatabase::removeDatabase(name);
+    }
 }
 
 QString Database::defaultPath()
@@ -124,8 +127,10 @@ void Database::releaseThreadConnection() const
 {
     const QString name = m_storeId + u'@' + currentThreadKey();
     QMutexLocker lock(&m_mutex);
-    if (m_connectionNames.remove(name))
+    if (m_connectionNames.remove(name)) {
+        Sql::forgetConnection(name);
         QSqlDatabase::removeDatabase(name);
+    }
 }
 
 Result<QSqlDatabase> Database::openConnection(const QString& name) const
@@ -134,6 +139,7 @@ Result<QSqlDatabase> Database::openConnection(const QString& name) const
         QMutexLocker lock(&m_mutex);
         if (m_connectionNames.contains(name)) {
             // A stale connection of this thread (closed by an error): replace it.
+            Sql::forgetConnection(name);
             QSqlDatabase::removeDatabase(name);
             m_connectionNames.remove(name);
         }
@@ -169,6 +175,7 @@ Result<QSqlDatabase> Database::openConnection(const QString& name) const
             QStringLiteral("PRAGMA journal_mode=WAL"),
             m_options.durable ? QStringLiteral("PRAGMA synchronous=FULL") : QStringLiteral("PRAGMA synchronous=OFF"),
             QStringLiteral("PRAGMA foreign_keys=ON"),
+            QStringLiteral("PRAGMA cache_size=-32768"), // 32 MiB of pages per connection: indexes stay in memory
         };
         for (const QString& pragma : pragmas) {
             if (!q.exec(pragma)) {

@@ -1,8 +1,7 @@
 #include "core/ledger.h"
 
-#include <QUuid>
-
 #include "core/catalog.h"
+#include "core/ids.h"
 #include "core/logging.h"
 #include "core/periods.h"
 #include "core/sql.h"
@@ -36,7 +35,7 @@ LedgerTransaction transactionFrom(const QSqlQuery& q)
 
 QString newTransactionId()
 {
-    return QStringLiteral("txn_") + QUuid::createUuid().toString(QUuid::Id128);
+    return Ids::make(QStringLiteral("txn_"));
 }
 
 // What a replay must repeat to be the same request.

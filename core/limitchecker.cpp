@@ -1,9 +1,9 @@
 #include "core/limitchecker.h"
 
 #include <QSet>
-#include <QUuid>
 #include <cmath>
 
+#include "core/ids.h"
 #include "core/ledger.h"
 #include "core/periods.h"
 #include "core/reservations.h"
@@ -147,6 +147,7 @@ Result<CheckResult> LimitChecker::check(const CheckRequest& request)
     const qint64 nowMs = Periods::toMs(now);
     // Reads alone need no lock; a reservation is taken under the write lock with the reads it rests on.
     std::optional<Sql::WriteTransaction> tx;
+    std::optional<Sql::ReadTransaction> readTx; // one snapshot for every read of a plain check
     QSqlDatabase db;
     QString forUpdate;
     if (request.reserve) {
@@ -157,6 +158,9 @@ Result<CheckResult> LimitChecker::check(const CheckRequest& request)
         forUpdate = tx->forUpdate();
     } else {
         db = m_database.connection();
+        readTx.emplace(db);
+        if (auto s = readTx->begin(); !s.ok())
+            return s.error();
     }
 
     auto catalog = m_catalog.snapshot(db);
@@ -276,7 +280,7 @@ Result<CheckResult> LimitChecker::check(const CheckRequest& request)
     if (tx) {
         if (result.allowed) {
             Reservation r;
-            r.id = QStringLiteral("rsv_") + QUuid::createUuid().toString(QUuid::Id128);
+            r.id = Ids::make(QStringLiteral("rsv_"));
             r.customerId = request.customerId;
             r.meterId = request.meterId;
             r.amount = reserve;

@@ -4,9 +4,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
-#include <QUuid>
 #include <cmath>
 
+#include "core/ids.h"
 #include "core/ledger.h"
 #include "core/periods.h"
 #include "core/reservations.h"
@@ -216,7 +216,7 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
     }
 
     Event event;
-    event.id = QStringLiteral("evt_") + QUuid::createUuid().toString(QUuid::Id128);
+    event.id = Ids::make(QStringLiteral("evt_"));
     event.customerId = input.customerId;
     event.eventType = input.eventType;
     event.value = input.value.value_or(1);

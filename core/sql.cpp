@@ -1,5 +1,7 @@
 #include "core/sql.h"
 
+#include <QHash>
+#include <QMutex>
 #include <QSqlError>
 
 #include "core/logging.h"
@@ -18,14 +20,94 @@ Error storageError(const QSqlQuery& q, const QString& sql)
 
 } // namespace
 
-Result<QSqlQuery> run(const QSqlDatabase& db, const QString& sql, const QVariantList& values)
+struct CachedStatement
+{
+    QSqlQuery query;
+    bool busy = false; // used by a live Statement: a nested use of the same SQL gets its own query
+};
+
+namespace
+{
+
+QMutex cacheMutex;
+QHash<QString, QHash<QString, std::shared_ptr<CachedStatement>>> cache; // connection → SQL → statement
+
+} // namespace
+
+Statement::Statement(std::shared_ptr<CachedStatement> cached)
+    : m_cached(std::move(cached))
+{
+}
+
+Statement::Statement(std::unique_ptr<QSqlQuery> oneOff)
+    : m_oneOff(std::move(oneOff))
+{
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : m_cached(std::move(other.m_cached))
+    , m_oneOff(std::move(other.m_oneOff))
+{
+}
+
+Statement::~Statement()
+{
+    if (m_cached) {
+        m_cached->query.finish();
+        m_cached->busy = false;
+    }
+}
+
+QSqlQuery& Statement::query()
+{
+    return m_cached ? m_cached->query : *m_oneOff;
+}
+
+const QSqlQuery& Statement::query() const
+{
+    return m_cached ? m_cached->query : *m_oneOff;
+}
+
+void forgetConnection(const QString& connectionName)
+{
+    QMutexLocker lock(&cacheMutex);
+    cache.remove(connectionName);
+}
+
+Result<Statement> run(const QSqlDatabase& db, const QString& sql, const QVariantList& values)
 {
     if (!db.isOpen())
         return Error::storage(QStringLiteral("the database connection is not open"));
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return storageError(q, sql);
+    std::shared_ptr<CachedStatement> cached;
+    {
+        QMutexLocker lock(&cacheMutex);
+        auto& statements = cache[db.connectionName()];
+        auto found = statements.constFind(sql);
+        if (found != statements.cend()) {
+            cached = found.value();
+        } else {
+            cached = std::make_shared<CachedStatement>();
+            cached->query = QSqlQuery(db);
+            cached->query.setForwardOnly(true);
+            if (!cached->query.prepare(sql))
+                return storageError(cached->query, sql);
+            statements.insert(sql, cached);
+        }
+    }
+    std::optional<Statement> made;
+    if (cached->busy) {
+        // A nested use of the same SQL on this connection: a one-off query, so neither resets the other.
+        auto oneOff = std::make_unique<QSqlQuery>(db);
+        oneOff->setForwardOnly(true);
+        if (!oneOff->prepare(sql))
+            return storageError(*oneOff, sql);
+        made.emplace(std::move(oneOff));
+    } else {
+        cached->busy = true;
+        made.emplace(std::move(cached));
+    }
+    Statement statement(std::move(*made));
+    QSqlQuery& q = statement.query();
     for (int i = 0; i < values.size(); ++i) {
         const QVariant& v = values.at(i);
         // Qt binds a null QString as SQL NULL; here an empty text is text. NULL is an invalid QVariant().
@@ -39,10 +121,10 @@ Result<QSqlQuery> run(const QSqlDatabase& db, const QString& sql, const QVariant
             return Error::conflict(QStringLiteral("a record with this key exists"));
         return storageError(q, sql);
     }
-    return q;
+    return statement;
 }
 
-Result<QSqlQuery> run(const QSqlDatabase& db, const QString& sql, std::initializer_list<QVariant> values)
+Result<Statement> run(const QSqlDatabase& db, const QString& sql, std::initializer_list<QVariant> values)
 {
     return run(db, sql, QVariantList(values));
 }
@@ -109,6 +191,31 @@ Status WriteTransaction::commit()
     if (!q.exec(QStringLiteral("COMMIT")))
         return Error::storage(QStringLiteral("commit failed: %1").arg(q.lastError().text()));
     m_open = false;
+    return success();
+}
+
+ReadTransaction::ReadTransaction(const QSqlDatabase& db)
+    : m_db(db)
+{
+}
+
+ReadTransaction::~ReadTransaction()
+{
+    if (m_open) {
+        QSqlQuery q(m_db);
+        if (!q.exec(QStringLiteral("ROLLBACK")))
+            qCWarning(lcStore) << "ending a read transaction failed:" << q.lastError().text();
+    }
+}
+
+Status ReadTransaction::begin()
+{
+    if (!m_db.isOpen())
+        return Error::storage(QStringLiteral("the database connection is not open"));
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("BEGIN")))
+        return Error::storage(QStringLiteral("cannot start a transaction: %1").arg(q.lastError().text()));
+    m_open = true;
     return success();
 }
 

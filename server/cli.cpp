@@ -13,6 +13,7 @@
 #include "core/periods.h"
 #include "core/service.h"
 #include "core/types.h"
+#include "server/servecommand.h"
 
 using namespace Qt::StringLiterals;
 
@@ -127,8 +128,10 @@ int Cli::run(const QStringList& arguments)
         return demoData(rest);
     if (command == u"export"_s)
         return exportData(rest);
-    if (command == u"serve"_s || command == u"keys"_s)
-        return notYetAvailable(command);
+    if (command == u"serve"_s)
+        return serve(rest);
+    if (command == u"keys"_s)
+        return keys(rest);
     if (command.startsWith(u'-'))
         return fail(UsageError,
                     u"unknown option '%1' before the command: options go after it (%2 <command> [options])"_s.arg(
@@ -294,9 +297,116 @@ int Cli::exportData(const QStringList& arguments)
     return Success;
 }
 
-int Cli::notYetAvailable(const QString& command)
+int Cli::serve(const QStringList& arguments)
 {
-    return fail(Failure, u"'%1' arrives with the HTTP API (issue 4)"_s.arg(command));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Serves the HTTP API of SPEC §3 until SIGTERM or SIGINT, then stops gracefully: no new connections, every "
+        u"request in flight answered, every acknowledged event committed, exit status 0. Prints 'listening on "
+        u"http://HOST:PORT' as its first line once it accepts connections.\n"
+        u"Environment: METERLINE_DB (as --db), METERLINE_LISTEN (as --listen)."_s);
+    parser.addOption(dbOption());
+    const QString listenDefault = qEnvironmentVariable("METERLINE_LISTEN", u"127.0.0.1:8787"_s);
+    const QCommandLineOption listenOption(
+        u"listen"_s,
+        u"host:port to listen on; port 0 picks a free port (default %1)."_s.arg(listenDefault),
+        u"host:port"_s,
+        listenDefault);
+    const QCommandLineOption logOption(
+        u"access-log"_s,
+        u"Where the one-line-per-request log goes: a file, '-' for stderr (the default), "
+        u"or '' for none."_s,
+        u"file"_s,
+        u"-"_s);
+    const QCommandLineOption threadsOption(
+        u"threads"_s, u"HTTP worker threads (default: one per core, at least 2)."_s, u"N"_s, u"0"_s);
+    parser.addOptions({listenOption, logOption, threadsOption});
+    if (const auto stop = parse(parser, u"serve"_s, u"[options]"_s, arguments))
+        return *stop;
+    if (!parser.positionalArguments().isEmpty())
+        return fail(UsageError, u"serve: unexpected argument '%1'"_s.arg(parser.positionalArguments().constFirst()));
+    const auto threads = boundedInt(parser.value(threadsOption), 0, 256);
+    if (!threads)
+        return fail(UsageError, u"serve: --threads needs a whole number from 0 to 256"_s);
+    ServeCommand::Options options;
+    options.database = databaseSpec(parser);
+    if (options.database.isEmpty())
+        return fail(UsageError, u"serve: --db needs a value"_s);
+    options.listen = parser.value(listenOption);
+    options.accessLog = parser.value(logOption);
+    options.threads = *threads;
+    return ServeCommand::run(options, m_out, m_err);
+}
+
+int Cli::keys(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"keys create --name N --scope ingest|read|admin: makes an API key and prints it "
+                                     u"alone on stdout (it is shown once; only its hash is stored).\n"
+                                     u"keys list: the keys (never their secrets).\n"
+                                     u"keys revoke <id>: the key stops working at once."_s);
+    parser.addOption(dbOption());
+    const QCommandLineOption nameOption(u"name"_s, u"A name that says who uses the key."_s, u"name"_s);
+    const QCommandLineOption scopeOption(u"scope"_s, u"ingest, read or admin."_s, u"scope"_s);
+    parser.addOptions({nameOption, scopeOption});
+    parser.addPositionalArgument(u"action"_s, u"create, list or revoke."_s, u"create|list|revoke [id]"_s);
+    if (const auto stop = parse(parser, u"keys"_s, u"create|list|revoke [id] [options]"_s, arguments))
+        return *stop;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty())
+        return fail(UsageError, u"keys: say create, list or revoke"_s);
+    const QString action = positional.constFirst();
+    const QString spec = databaseSpec(parser);
+    if (spec.isEmpty())
+        return fail(UsageError, u"keys: --db needs a value"_s);
+
+    if (action == u"create"_s) {
+        if (positional.size() > 1)
+            return fail(UsageError, u"keys create: unexpected argument '%1'"_s.arg(positional.at(1)));
+        if (!parser.isSet(nameOption) || parser.value(nameOption).trimmed().isEmpty())
+            return fail(UsageError, u"keys create: --name is required"_s);
+        const auto scope = parseKeyScope(parser.value(scopeOption));
+        if (!scope)
+            return fail(UsageError, u"keys create: --scope must be ingest, read or admin"_s);
+        auto db = Database::open(spec);
+        if (!db.ok())
+            return fail(Failure, u"keys: cannot open %1: %2"_s.arg(displaySpec(spec), describe(db.error())));
+        Service service(*db.value());
+        auto created = service.createApiKey(parser.value(nameOption), *scope);
+        if (!created.ok())
+            return fail(Failure, u"keys create: %1"_s.arg(describe(created.error())));
+        print(created->secret + u'\n');
+        return Success;
+    }
+    if (action == u"list"_s || action == u"revoke"_s) {
+        if (action == u"list"_s && positional.size() > 1)
+            return fail(UsageError, u"keys list: unexpected argument '%1'"_s.arg(positional.at(1)));
+        if (action == u"revoke"_s && positional.size() != 2)
+            return fail(UsageError, u"keys revoke: give the key id (see 'keys list')"_s);
+        auto db = Database::open(spec);
+        if (!db.ok())
+            return fail(Failure, u"keys: cannot open %1: %2"_s.arg(displaySpec(spec), describe(db.error())));
+        Service service(*db.value());
+        if (action == u"revoke"_s) {
+            if (const Status revoked = service.revokeApiKey(positional.at(1)); !revoked.ok())
+                return fail(Failure, u"keys revoke: %1"_s.arg(describe(revoked.error())));
+            print(u"revoked %1\n"_s.arg(positional.at(1)));
+            return Success;
+        }
+        auto keys = service.apiKeys();
+        if (!keys.ok())
+            return fail(Failure, u"keys list: %1"_s.arg(describe(keys.error())));
+        print(u"id\tname\tscope\tcreated\trevoked\n"_s);
+        for (const ApiKey& key : keys.value()) {
+            print(u"%1\t%2\t%3\t%4\t%5\n"_s.arg(key.id,
+                                                key.name,
+                                                toString(key.scope),
+                                                Periods::toIso(key.createdAt),
+                                                key.revokedAt.isValid() ? Periods::toIso(key.revokedAt) : u"-"_s));
+        }
+        return Success;
+    }
+    return fail(UsageError, u"keys: unknown action '%1' (create, list or revoke)"_s.arg(action));
 }
 
 std::optional<int>
@@ -333,8 +443,8 @@ QString Cli::topLevelHelp() const
            u"version.\n"
            u"  demo-data           Fill a database with realistic demo data (--customers N, --days D).\n"
            u"  export invoices     Write the invoice CSV of a period (--period p, or --from/--to; --out file or -).\n"
-           u"  serve               Not yet: arrives with the HTTP API (issue 4).\n"
-           u"  keys                Not yet: arrives with the HTTP API (issue 4).\n"
+           u"  serve               Serve the HTTP API (--listen host:port, default 127.0.0.1:8787).\n"
+           u"  keys                Create, list or revoke API keys.\n"
            u"\n"
            u"Options:\n"
            u"  -h, --help          This help; '%1 <command> --help' (or '%1 help <command>') for a command's.\n"

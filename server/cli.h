@@ -11,7 +11,7 @@ namespace Meterline
 {
 
 // meterline-server's command line (SPEC §6): the sub-commands that need no HTTP — init, demo-data and
-// export invoices. `serve` and `keys` arrive with the HTTP API (issue 4) and fail with a one-line note until then.
+// export invoices, serve (the HTTP API) and keys.
 // Exit status: 0 success, 2 usage error, 1 any other failure; a failure always leaves one line on `err`.
 class Cli
 {
@@ -33,7 +33,8 @@ private:
     int init(const QStringList& arguments);
     int demoData(const QStringList& arguments);
     int exportData(const QStringList& arguments);
-    int notYetAvailable(const QString& command);
+    int serve(const QStringList& arguments);
+    int keys(const QStringList& arguments);
 
     // Parses a sub-command's arguments. Returns an exit status to stop with (after --help or a usage error),
     // or nothing to go on.

@@ -1,19 +1,22 @@
 #include "server/servecommand.h"
 
-#include "core/database.h"
-#include "core/service.h"
-#include "server/api/apiserver.h"
-#include "server/http/httpserver.h"
-
 #include <QCoreApplication>
+#include <QFileDevice>
 #include <QSocketNotifier>
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace Meterline {
+#include "core/database.h"
+#include "core/service.h"
+#include "server/api/apiserver.h"
+#include "server/http/httpserver.h"
 
-namespace {
+namespace Meterline
+{
+
+namespace
+{
 
 int signalPipe[2] = {-1, -1};
 
@@ -45,19 +48,18 @@ bool parseListen(const QString& listen, QHostAddress* address, quint16* port)
 
 } // namespace
 
-int ServeCommand::run(const Options& options, QTextStream& out, QTextStream& err)
+int ServeCommand::run(const Options& options, QIODevice& out, QIODevice& err)
 {
     QHostAddress address;
     quint16 port = 0;
     if (!parseListen(options.listen, &address, &port)) {
-        err << "meterline-server: --listen takes host:port (e.g. 127.0.0.1:8787), not '" << options.listen << "'\n";
-        err.flush();
+        err.write("meterline-server: serve: --listen takes host:port (e.g. 127.0.0.1:8787), not '"
+                  + options.listen.toUtf8() + "'\n");
         return 2;
     }
     auto database = Database::open(options.database);
     if (!database.ok()) {
-        err << "meterline-server: " << database.error().message << '\n';
-        err.flush();
+        err.write("meterline-server: serve: " + database.error().message.toUtf8() + '\n');
         return 1;
     }
     Service service(*database.value());
@@ -66,14 +68,13 @@ int ServeCommand::run(const Options& options, QTextStream& out, QTextStream& err
     Api::ApiServer api(service, apiOptions);
     Http::Server http(api.handler(), api.limits(), options.threads);
     if (!http.listen(address, port)) {
-        err << "meterline-server: cannot listen on " << options.listen << ": " << http.errorString() << '\n';
-        err.flush();
+        err.write("meterline-server: serve: cannot listen on " + options.listen.toUtf8() + ": "
+                  + http.errorString().toUtf8() + '\n');
         return 1;
     }
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
-        err << "meterline-server: cannot set up signal handling\n";
-        err.flush();
+        err.write("meterline-server: serve: cannot set up signal handling\n");
         return 1;
     }
     QSocketNotifier notifier(signalPipe[0], QSocketNotifier::Read);
@@ -94,10 +95,11 @@ int ServeCommand::run(const Options& options, QTextStream& out, QTextStream& err
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGINT, &action, nullptr);
 
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']'
-                                                                              : address.toString();
-    out << "listening on http://" << host << ':' << http.port() << '\n';
-    out.flush();
+    const QString host =
+        address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString();
+    out.write("listening on http://" + host.toUtf8() + ':' + QByteArray::number(http.port()) + '\n');
+    if (auto* file = qobject_cast<QFileDevice*>(&out))
+        file->flush();
     const int status = QCoreApplication::exec();
     ::close(signalPipe[0]);
     ::close(signalPipe[1]);

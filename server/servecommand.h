@@ -1,9 +1,10 @@
 #pragma once
 
+#include <QIODevice>
 #include <QString>
-#include <QTextStream>
 
-namespace Meterline {
+namespace Meterline
+{
 
 // `meterline-server serve`: the HTTP API on a database until SIGTERM or SIGINT, then a graceful stop —
 // no new connections, every request in flight answered, every acknowledged event committed — exit 0.
@@ -19,7 +20,7 @@ public:
     };
 
     // Runs the event loop; returns the process exit status (0 ok, 1 failure, 2 usage error).
-    static int run(const Options& options, QTextStream& out, QTextStream& err);
+    static int run(const Options& options, QIODevice& out, QIODevice& err);
 };
 
 } // namespace Meterline

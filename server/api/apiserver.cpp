@@ -217,14 +217,14 @@ void ApiServer::handle(const Http::Request& request, const Http::Responder& resp
     QElapsedTimer timer;
     timer.start();
     const Router::Match match = m_router.match(request.method, request.path);
-    const QString routeName = match.route ? QString::fromLatin1(match.route->method) + u' ' + match.route->pattern
-                                          : QStringLiteral("unmatched");
+    const QString pattern = match.route ? match.route->pattern : QStringLiteral("unmatched");
+    const QString routeName = QString::fromLatin1(request.method) + u' ' + pattern;
     QString keyId;
-    auto finish = [this, responder, timer, routeName, method = request.method](Http::Response response,
+    auto finish = [this, responder, timer, routeName, pattern, method = request.method](Http::Response response,
                                                                                const QString& key) {
         const qint64 micros = timer.nsecsElapsed() / 1000;
         m_metrics.observeRequest(routeName, response.status, micros);
-        m_accessLog.write(method, routeName, response.status, micros, key);
+        m_accessLog.write(method, pattern, response.status, micros, key);
         responder.send(std::move(response));
     };
 

@@ -28,7 +28,7 @@ struct Request
 struct Response
 {
     int status = 200;
-    QByteArray contentType = "application/json";
+    QByteArray contentType = QByteArrayLiteral("application/json"); // static data: no allocation per response
     QList<QPair<QByteArray, QByteArray>> headers; // extra headers
     QByteArray body;
     // Streaming: when set, the body is produced by calling stream() until it returns an empty array, and sent
