@@ -12,7 +12,7 @@ namespace Meterline
 namespace
 {
 
-const QString keyColumns = QStringLiteral("id, name, scope, created_at, revoked_at, last_used_at");
+const QString keyColumns = QStringLiteral("id, name, scope, created_at, revoked_at, last_used_at, rate_limit");
 
 QByteArray randomBytes(int count)
 {
@@ -49,6 +49,7 @@ ApiKey keyFrom(const QSqlQuery& q)
         k.revokedAt = Periods::fromMs(q.value(4).toLongLong());
     if (!q.isNull(5))
         k.lastUsedAt = Periods::fromMs(q.value(5).toLongLong());
+    k.rateLimit = q.value(6).toInt();
     return k;
 }
 
@@ -65,8 +66,11 @@ ApiKeys::ApiKeys(Database& database, Clock clock)
 {
 }
 
-Result<ApiKeyCreated> ApiKeys::create(const QString& name, KeyScope scope)
+Result<ApiKeyCreated> ApiKeys::create(const QString& name, KeyScope scope, int rateLimit)
 {
+    if (rateLimit < 0 || rateLimit > 1'000'000)
+        return Error::invalid(QStringLiteral("rateLimit is requests per second, 0 (no limit) to 1000000"),
+                              QStringLiteral("rateLimit"));
     if (name.trimmed().isEmpty() || name.size() > 256)
         return Error::invalid(QStringLiteral("name is required (at most 256 characters)"), QStringLiteral("name"));
     if (toString(scope).isEmpty())
@@ -75,14 +79,15 @@ Result<ApiKeyCreated> ApiKeys::create(const QString& name, KeyScope scope)
     created.key.id = QStringLiteral("key_") + QString::fromLatin1(randomBytes(9).toHex());
     created.key.name = name;
     created.key.scope = scope;
+    created.key.rateLimit = rateLimit;
     created.key.createdAt = Periods::fromMs(Periods::toMs(m_clock()));
     const QByteArray secret = randomBytes(32).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     created.secret = QStringLiteral("mlk_") + created.key.id.mid(4) + u'_' + QString::fromLatin1(secret);
-    auto inserted =
-        Sql::exec(m_database.connection(),
-                  QStringLiteral("INSERT INTO api_keys (id, name, scope, secret_hash, created_at)"
-                                 " VALUES (?, ?, ?, ?, ?)"),
-                  {created.key.id, name, toString(scope), hashOf(secret), Periods::toMs(created.key.createdAt)});
+    auto inserted = Sql::exec(
+        m_database.connection(),
+        QStringLiteral("INSERT INTO api_keys (id, name, scope, secret_hash, created_at, rate_limit)"
+                       " VALUES (?, ?, ?, ?, ?, ?)"),
+        {created.key.id, name, toString(scope), hashOf(secret), Periods::toMs(created.key.createdAt), rateLimit});
     if (!inserted.ok())
         return inserted.error();
     return created;
@@ -135,10 +140,17 @@ Result<ApiKey> ApiKeys::verify(const QString& presented) const
     if (!q.value().next())
         return unauthorized();
     const ApiKey key = keyFrom(q.value());
-    const QByteArray stored = q.value().value(6).toString().toLatin1();
+    const QByteArray stored = q.value().value(7).toString().toLatin1();
     if (!equalConstantTime(hashOf(secret).toLatin1(), stored) || key.revokedAt.isValid())
         return unauthorized();
     return key;
+}
+
+Status ApiKeys::touch(const QString& id)
+{
+    return toStatus(Sql::exec(m_database.connection(),
+                              QStringLiteral("UPDATE api_keys SET last_used_at = ? WHERE id = ?"),
+                              {Periods::toMs(m_clock()), id}));
 }
 
 } // namespace Meterline

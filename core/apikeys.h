@@ -16,11 +16,13 @@ class ApiKeys
 public:
     ApiKeys(Database& database, Clock clock);
 
-    Result<ApiKeyCreated> create(const QString& name, KeyScope scope);
+    Result<ApiKeyCreated> create(const QString& name, KeyScope scope, int rateLimit = 0);
     Result<QList<ApiKey>> list() const;
     Status revoke(const QString& id);
     // The active key a presented secret belongs to; "unauthorized" otherwise (never which part failed).
     Result<ApiKey> verify(const QString& presented) const;
+    // Records that a key was used now; callers throttle it (it is a write).
+    Status touch(const QString& id);
 
 private:
     Database& m_database;

@@ -116,6 +116,11 @@ const QList<Migration>& migrations()
              QStringLiteral("CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, seq)"),
              QStringLiteral("CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at)"),
          }},
+        {4,
+         "per-key rate limits",
+         {
+             QStringLiteral("ALTER TABLE api_keys ADD COLUMN rate_limit INTEGER NOT NULL DEFAULT 0"),
+         }},
     };
     return list;
 }

@@ -184,9 +184,13 @@ Status Service::writeInvoiceCsv(const TimeRange& range, QIODevice& out) const
     return m_usage->writeInvoiceCsv(range, out);
 }
 
-Result<ApiKeyCreated> Service::createApiKey(const QString& name, KeyScope scope)
+Result<ApiKeyCreated> Service::createApiKey(const QString& name, KeyScope scope, int rateLimit)
 {
-    return m_keys->create(name, scope);
+    return m_keys->create(name, scope, rateLimit);
+}
+Status Service::touchApiKey(const QString& id)
+{
+    return m_keys->touch(id);
 }
 Result<QList<ApiKey>> Service::apiKeys() const
 {

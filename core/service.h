@@ -94,10 +94,11 @@ public:
     Status writeUsageCsv(const TimeRange& range, const QString& customerId, QIODevice& out) const;
 
     // API keys (the secret is returned once, by create)
-    Result<ApiKeyCreated> createApiKey(const QString& name, KeyScope scope);
+    Result<ApiKeyCreated> createApiKey(const QString& name, KeyScope scope, int rateLimit = 0);
     Result<QList<ApiKey>> apiKeys() const;
     Status revokeApiKey(const QString& id);
     Result<ApiKey> verifyApiKey(const QString& presented) const;
+    Status touchApiKey(const QString& id);
 
     // Webhook endpoints (the secret is returned once, by create)
     Result<WebhookEndpoint> createWebhook(const WebhookEndpoint& endpoint);

@@ -411,8 +411,9 @@ struct ApiKey
     QString name;
     KeyScope scope = KeyScope::Read;
     QDateTime createdAt;
-    QDateTime revokedAt; // invalid: active
-    QDateTime lastUsedAt;
+    QDateTime revokedAt;  // invalid: active
+    QDateTime lastUsedAt; // updated at most once a minute
+    int rateLimit = 0;    // requests per second; 0: no limit (SPEC: rate limiting is off unless configured per key)
 };
 
 struct ApiKeyCreated

@@ -348,7 +348,9 @@ int Cli::keys(const QStringList& arguments)
     parser.addOption(dbOption());
     const QCommandLineOption nameOption(u"name"_s, u"A name that says who uses the key."_s, u"name"_s);
     const QCommandLineOption scopeOption(u"scope"_s, u"ingest, read or admin."_s, u"scope"_s);
-    parser.addOptions({nameOption, scopeOption});
+    const QCommandLineOption rateOption(
+        u"rate-limit"_s, u"Requests per second this key may make (default 0: no limit)."_s, u"N"_s, u"0"_s);
+    parser.addOptions({nameOption, scopeOption, rateOption});
     parser.addPositionalArgument(u"action"_s, u"create, list or revoke."_s, u"create|list|revoke [id]"_s);
     if (const auto stop = parse(parser, u"keys"_s, u"create|list|revoke [id] [options]"_s, arguments))
         return *stop;
@@ -372,7 +374,10 @@ int Cli::keys(const QStringList& arguments)
         if (!db.ok())
             return fail(Failure, u"keys: cannot open %1: %2"_s.arg(displaySpec(spec), describe(db.error())));
         Service service(*db.value());
-        auto created = service.createApiKey(parser.value(nameOption), *scope);
+        const auto rate = boundedInt(parser.value(rateOption), 0, 1'000'000);
+        if (!rate)
+            return fail(UsageError, u"keys create: --rate-limit needs a whole number from 0 to 1000000"_s);
+        auto created = service.createApiKey(parser.value(nameOption), *scope, *rate);
         if (!created.ok())
             return fail(Failure, u"keys create: %1"_s.arg(describe(created.error())));
         print(created->secret + u'\n');

@@ -12,6 +12,7 @@
 #include "server/api/errorstatus.h"
 #include "server/api/jsoncodec.h"
 #include "server/api/jsonreader.h"
+#include "server/api/ratelimiter.h"
 
 Q_LOGGING_CATEGORY(lcApi, "meterline.server.api", QtInfoMsg)
 
@@ -221,7 +222,7 @@ void ApiServer::handle(const Http::Request& request, const Http::Responder& resp
     const QString routeName = QString::fromLatin1(request.method) + u' ' + pattern;
     QString keyId;
     auto finish = [this, responder, timer, routeName, pattern, method = request.method](Http::Response response,
-                                                                               const QString& key) {
+                                                                                        const QString& key) {
         const qint64 micros = timer.nsecsElapsed() / 1000;
         m_metrics.observeRequest(routeName, response.status, micros);
         m_accessLog.write(method, pattern, response.status, micros, key);
@@ -264,6 +265,17 @@ void ApiServer::handle(const Http::Request& request, const Http::Responder& resp
             finish(errorResponse(forbidden()), keyId);
             return;
         }
+        if (key->rateLimit > 0 && !m_rateLimiter.admit(keyId, key->rateLimit)) {
+            Http::Response r =
+                errorResponse(Error{QStringLiteral("rate_limited"),
+                                    QStringLiteral("this API key allows %1 requests per second").arg(key->rateLimit),
+                                    {}});
+            r.headers << qMakePair(QByteArray("Retry-After"), QByteArray("1"));
+            finish(std::move(r), keyId);
+            return;
+        }
+        if (m_lastUse.due(keyId))
+            m_service.touchApiKey(keyId).ok(); // best effort: a failed touch must not fail the request
     }
 
     const RouteContext context{request, match.params, keyId};
@@ -676,7 +688,7 @@ void ApiServer::addAdminRoutes()
         auto request = apiKeyRequestFrom(object.value());
         if (!request.ok())
             return fail(request.error());
-        return answer(m_service.createApiKey(request->name, request->scope), 201);
+        return answer(m_service.createApiKey(request->name, request->scope, request->rateLimit), 201);
     });
     addRoute("DELETE", QStringLiteral("/v1/api-keys/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
         return noContent(m_service.revokeApiKey(ctx.id()));

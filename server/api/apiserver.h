@@ -6,6 +6,7 @@
 #include "server/api/accesslog.h"
 #include "server/api/groupcommitter.h"
 #include "server/api/metrics.h"
+#include "server/api/ratelimiter.h"
 #include "server/api/router.h"
 #include "server/http/httpserver.h"
 
@@ -52,6 +53,8 @@ private:
     Options m_options;
     Router m_router;
     Metrics m_metrics;
+    RateLimiter m_rateLimiter;
+    Throttle m_lastUse{60'000}; // a key's lastUsedAt is written at most once a minute
     AccessLog m_accessLog;
     GroupCommitter m_committer;
 };

@@ -331,6 +331,8 @@ Result<ApiKeyRequest> apiKeyRequestFrom(const QJsonObject& body)
     k.name = r.string(QStringLiteral("name"));
     if (const auto scope = readEnum(r, QStringLiteral("scope"), Need::Required, &parseKeyScope, KeyScopeChoices))
         k.scope = *scope;
+    if (const auto rate = r.integer(QStringLiteral("rateLimit"), Need::Optional, 0, 1'000'000))
+        k.rateLimit = int(*rate);
     return finish(r, std::move(k));
 }
 
@@ -593,7 +595,8 @@ QJsonObject toJson(const ApiKey& k)
                        {QStringLiteral("scope"), toString(k.scope)},
                        {QStringLiteral("createdAt"), timeJson(k.createdAt)},
                        {QStringLiteral("revokedAt"), timeJson(k.revokedAt)},
-                       {QStringLiteral("lastUsedAt"), timeJson(k.lastUsedAt)}};
+                       {QStringLiteral("lastUsedAt"), timeJson(k.lastUsedAt)},
+                       {QStringLiteral("rateLimit"), k.rateLimit}};
 }
 
 QJsonObject toJson(const ApiKeyCreated& created)

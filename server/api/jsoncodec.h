@@ -29,6 +29,7 @@ struct ApiKeyRequest
 {
     QString name;
     KeyScope scope = KeyScope::Read;
+    int rateLimit = 0; // requests per second; 0: none
 };
 
 // POST /v1/customers {id, name, planId?, externalId?, metadata?}

@@ -1240,14 +1240,15 @@ void TestJsonCodec::encode_apiKeys()
     created.secret = u"mlk_key_1_secret"_s;
     QCOMPARE(compact(toJson(created)),
              compact(obj(R"({"id": "key_1", "name": "ci", "scope": "ingest", "createdAt": "2026-03-01T00:00:00Z",
-                 "revokedAt": null, "lastUsedAt": null, "key": "mlk_key_1_secret"})")));
+                 "revokedAt": null, "lastUsedAt": null, "rateLimit": 0, "key": "mlk_key_1_secret"})")));
 
     ApiKey listed = created.key;
     listed.revokedAt = utc(2026, 3, 2);
     listed.lastUsedAt = utc(2026, 3, 1, 18);
+    listed.rateLimit = 25;
     QCOMPARE(compact(toJson(listed)),
              compact(obj(R"({"id": "key_1", "name": "ci", "scope": "ingest", "createdAt": "2026-03-01T00:00:00Z",
-                 "revokedAt": "2026-03-02T00:00:00Z", "lastUsedAt": "2026-03-01T18:00:00Z"})")));
+                 "revokedAt": "2026-03-02T00:00:00Z", "lastUsedAt": "2026-03-01T18:00:00Z", "rateLimit": 25})")));
     QVERIFY(!toJson(listed).contains(u"key"_s)); // the secret is shown once
 
     const QJsonArray list = toJsonArray(QList<ApiKey>{listed, created.key});
