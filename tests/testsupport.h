@@ -10,11 +10,28 @@
 #include <atomic>
 #include <memory>
 
+#define VERIFY_OK(r) QVERIFY2((r).ok(), qPrintable(::Meterline::Testing::describe(r)))
+// Runs a helper that may fail a QVERIFY and stops the test when it did.
+#define CHECKED(call)                                                                                                  \
+    do {                                                                                                               \
+        call;                                                                                                          \
+        if (QTest::currentTestFailed())                                                                                \
+            return;                                                                                                    \
+    } while (false)
+
 #include "core/database.h"
 #include "core/service.h"
 
 namespace Meterline::Testing
 {
+
+// "ok", or the error's code, message and field: for QVERIFY2 messages.
+template <typename T> QString describe(const Result<T>& r)
+{
+    if (r.ok())
+        return QStringLiteral("ok");
+    return QStringLiteral("%1: %2 (field '%3')").arg(r.error().code, r.error().message, r.error().field);
+}
 
 inline QDateTime utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0, int ms = 0)
 {

@@ -17,21 +17,6 @@ using namespace Qt::StringLiterals;
 namespace
 {
 
-template <typename T> QString describe(const Result<T>& r)
-{
-    if (r.ok())
-        return u"ok"_s;
-    return u"%1: %2 (field '%3')"_s.arg(r.error().code, r.error().message, r.error().field);
-}
-
-#define VERIFY_OK(r) QVERIFY2((r).ok(), qPrintable(describe(r)))
-#define CHECKED(call)                                                                                                  \
-    do {                                                                                                               \
-        call;                                                                                                          \
-        if (QTest::currentTestFailed())                                                                                \
-            return;                                                                                                    \
-    } while (false)
-
 Money money(const QString& text)
 {
     const auto m = Money::parse(text);

@@ -19,21 +19,6 @@ using namespace Qt::StringLiterals;
 namespace
 {
 
-template <typename T> QString describe(const Result<T>& r)
-{
-    if (r.ok())
-        return u"ok"_s;
-    return u"%1: %2 (field '%3')"_s.arg(r.error().code, r.error().message, r.error().field);
-}
-
-#define VERIFY_OK(r) QVERIFY2((r).ok(), qPrintable(describe(r)))
-#define CHECKED(call)                                                                                                  \
-    do {                                                                                                               \
-        call;                                                                                                          \
-        if (QTest::currentTestFailed())                                                                                \
-            return;                                                                                                    \
-    } while (false)
-
 const QString CustA = u"cust_a"_s;
 const QString TokensMeter = u"tokens"_s;
 const QString PlanId = u"metered"_s;

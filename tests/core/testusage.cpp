@@ -15,21 +15,6 @@ using namespace Qt::StringLiterals;
 namespace
 {
 
-template <typename T> QString describe(const Result<T>& r)
-{
-    if (r.ok())
-        return u"ok"_s;
-    return u"%1: %2 (field '%3')"_s.arg(r.error().code, r.error().message, r.error().field);
-}
-
-#define VERIFY_OK(r) QVERIFY2((r).ok(), qPrintable(describe(r)))
-#define CHECKED(call)                                                                                                  \
-    do {                                                                                                               \
-        call;                                                                                                          \
-        if (QTest::currentTestFailed())                                                                                \
-            return;                                                                                                    \
-    } while (false)
-
 // The TestStore's default now: Sunday 2026-03-15 12:00Z. Its week starts Monday 2026-03-09.
 //
 // Meters: tokens (sum of llm.tokens), calls (count of llm.*), peak (max of llm.tokens),
