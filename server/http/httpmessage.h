@@ -9,14 +9,15 @@
 #include <QUrlQuery>
 #include <functional>
 
-namespace Meterline::Http {
+namespace Meterline::Http
+{
 
 // One parsed request. Header names are lower-case; a repeated header keeps its values joined by ", ".
 struct Request
 {
     QByteArray method; // "GET", "POST", …
     QByteArray target; // as sent: "/v1/events?customerId=x"
-    QString path; // percent-decoded path: "/v1/events"
+    QString path;      // percent-decoded path: "/v1/events"
     QUrlQuery query;
     QHash<QByteArray, QByteArray> headers;
     QByteArray body;
@@ -29,7 +30,7 @@ struct Response
 {
     int status = 200;
     QByteArray contentType = QByteArrayLiteral("application/json"); // static data: no allocation per response
-    QList<QPair<QByteArray, QByteArray>> headers; // extra headers
+    QList<QPair<QByteArray, QByteArray>> headers;                   // extra headers
     QByteArray body;
     // Streaming: when set, the body is produced by calling stream() until it returns an empty array, and sent
     // with chunked transfer encoding as the client reads it (back-pressure), never built whole in memory.

@@ -1,14 +1,15 @@
 #pragma once
 
-#include "server/http/httpmessage.h"
-
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
 #include <functional>
 #include <memory>
 
-namespace Meterline::Http {
+#include "server/http/httpmessage.h"
+
+namespace Meterline::Http
+{
 
 class Connection;
 struct ConnectionLink;
@@ -42,8 +43,8 @@ struct Limits
     // Per-request cap from method and path (e.g. 16 MiB for a batch); returns maxBodyBytes when unset.
     std::function<qint64(const QByteArray& method, const QString& path)> maxBodyFor;
     int headerTimeoutMs = 10'000; // a request's headers must arrive within this → 408
-    int bodyTimeoutMs = 30'000; // its body within this → 408
-    int idleTimeoutMs = 60'000; // a keep-alive connection with no request is closed
+    int bodyTimeoutMs = 30'000;   // its body within this → 408
+    int idleTimeoutMs = 60'000;   // a keep-alive connection with no request is closed
     int maxConnections = 10'000;
 };
 
