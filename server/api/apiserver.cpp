@@ -416,6 +416,33 @@ void ApiServer::addIngestRoutes()
     });
 }
 
+template <typename T> void ApiServer::addResource(const QString& collection, const Resource<T>& r)
+{
+    const QString item = collection + QStringLiteral("/{id}");
+    addRoute("GET", collection, Access::Read, BodyCap, [r](const RouteContext&) { return answerList(r.list()); });
+    addRoute("POST", collection, Access::Admin, BodyCap, [r](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto value = r.decode(object.value(), QString());
+        if (!value.ok())
+            return fail(value.error());
+        return answer(r.create(value.value()), 201);
+    });
+    addRoute("GET", item, Access::Read, BodyCap, [r](const RouteContext& ctx) { return answer(r.get(ctx.id())); });
+    addRoute("PUT", item, Access::Admin, BodyCap, [r](const RouteContext& ctx) {
+        auto object = body(ctx);
+        if (!object.ok())
+            return fail(object.error());
+        auto value = r.decode(object.value(), ctx.id());
+        if (!value.ok())
+            return fail(value.error());
+        return answer(r.replace(value.value()));
+    });
+    addRoute(
+        "DELETE", item, Access::Admin, BodyCap, [r](const RouteContext& ctx) { return noContent(r.remove(ctx.id())); });
+}
+
 void ApiServer::addCatalogRoutes()
 {
     // Customers
@@ -447,92 +474,28 @@ void ApiServer::addCatalogRoutes()
         return noContent(m_service.deleteCustomer(ctx.id()));
     });
 
-    // Plans
-    addRoute("GET", QStringLiteral("/v1/plans"), Access::Read, BodyCap, [this](const RouteContext&) {
-        return answerList(m_service.plans());
-    });
-    addRoute("POST", QStringLiteral("/v1/plans"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto plan = planFrom(object.value());
-        if (!plan.ok())
-            return fail(plan.error());
-        return answer(m_service.createPlan(plan.value()), 201);
-    });
-    addRoute("GET", QStringLiteral("/v1/plans/{id}"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
-        return answer(m_service.plan(ctx.id()));
-    });
-    addRoute("PUT", QStringLiteral("/v1/plans/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto plan = planFrom(object.value(), ctx.id());
-        if (!plan.ok())
-            return fail(plan.error());
-        return answer(m_service.replacePlan(plan.value()));
-    });
-    addRoute("DELETE", QStringLiteral("/v1/plans/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        return noContent(m_service.deletePlan(ctx.id()));
-    });
-
-    // Meters
-    addRoute("GET", QStringLiteral("/v1/meters"), Access::Read, BodyCap, [this](const RouteContext&) {
-        return answerList(m_service.meters());
-    });
-    addRoute("POST", QStringLiteral("/v1/meters"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto meter = meterFrom(object.value());
-        if (!meter.ok())
-            return fail(meter.error());
-        return answer(m_service.createMeter(meter.value()), 201);
-    });
-    addRoute("GET", QStringLiteral("/v1/meters/{id}"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
-        return answer(m_service.meter(ctx.id()));
-    });
-    addRoute("PUT", QStringLiteral("/v1/meters/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto meter = meterFrom(object.value(), ctx.id());
-        if (!meter.ok())
-            return fail(meter.error());
-        return answer(m_service.replaceMeter(meter.value()));
-    });
-    addRoute("DELETE", QStringLiteral("/v1/meters/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        return noContent(m_service.deleteMeter(ctx.id()));
-    });
-
-    // Limits
-    addRoute("GET", QStringLiteral("/v1/limits"), Access::Read, BodyCap, [this](const RouteContext&) {
-        return answerList(m_service.limits());
-    });
-    addRoute("POST", QStringLiteral("/v1/limits"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto limit = limitFrom(object.value());
-        if (!limit.ok())
-            return fail(limit.error());
-        return answer(m_service.createLimit(limit.value()), 201);
-    });
-    addRoute("GET", QStringLiteral("/v1/limits/{id}"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
-        return answer(m_service.limit(ctx.id()));
-    });
-    addRoute("PUT", QStringLiteral("/v1/limits/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto limit = limitFrom(object.value(), ctx.id());
-        if (!limit.ok())
-            return fail(limit.error());
-        return answer(m_service.replaceLimit(limit.value()));
-    });
-    addRoute("DELETE", QStringLiteral("/v1/limits/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        return noContent(m_service.deleteLimit(ctx.id()));
-    });
+    // Plans, meters and limits: the same five routes each (PUT replaces whole).
+    addResource<Plan>(QStringLiteral("/v1/plans"),
+                      {[this] { return m_service.plans(); },
+                       [this](const QString& id) { return m_service.plan(id); },
+                       &planFrom,
+                       [this](const Plan& p) { return m_service.createPlan(p); },
+                       [this](const Plan& p) { return m_service.replacePlan(p); },
+                       [this](const QString& id) { return m_service.deletePlan(id); }});
+    addResource<Meter>(QStringLiteral("/v1/meters"),
+                       {[this] { return m_service.meters(); },
+                        [this](const QString& id) { return m_service.meter(id); },
+                        &meterFrom,
+                        [this](const Meter& m) { return m_service.createMeter(m); },
+                        [this](const Meter& m) { return m_service.replaceMeter(m); },
+                        [this](const QString& id) { return m_service.deleteMeter(id); }});
+    addResource<Limit>(QStringLiteral("/v1/limits"),
+                       {[this] { return m_service.limits(); },
+                        [this](const QString& id) { return m_service.limit(id); },
+                        &limitFrom,
+                        [this](const Limit& l) { return m_service.createLimit(l); },
+                        [this](const Limit& l) { return m_service.replaceLimit(l); },
+                        [this](const QString& id) { return m_service.deleteLimit(id); }});
 }
 
 void ApiServer::addBalanceRoutes()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QJsonObject>
+#include <functional>
 #include <memory>
 
 #include "core/service.h"
@@ -42,6 +44,17 @@ private:
                   Access access,
                   qint64 maxBody,
                   std::function<Http::Response(const RouteContext&)> handle);
+    // The five routes of a stored resource: list, create, read, replace (PUT), delete.
+    template <typename T> struct Resource
+    {
+        std::function<Result<QList<T>>()> list;
+        std::function<Result<T>(const QString& id)> get;
+        std::function<Result<T>(const QJsonObject& body, const QString& pathId)> decode;
+        std::function<Result<T>(const T&)> create;
+        std::function<Result<T>(const T&)> replace;
+        std::function<Status(const QString& id)> remove;
+    };
+    template <typename T> void addResource(const QString& collection, const Resource<T>& resource);
     void addRoutes();
     void addCatalogRoutes();
     void addIngestRoutes();
