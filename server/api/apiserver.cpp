@@ -419,28 +419,33 @@ void ApiServer::addIngestRoutes()
 template <typename T> void ApiServer::addResource(const QString& collection, const Resource<T>& r)
 {
     const QString item = collection + QStringLiteral("/{id}");
-    addRoute("GET", collection, Access::Read, BodyCap, [r](const RouteContext&) { return answerList(r.list()); });
-    addRoute("POST", collection, Access::Admin, BodyCap, [r](const RouteContext& ctx) {
+    addRoute("GET", collection, Access::Read, BodyCap, [this, r](const RouteContext&) {
+        return answerList((m_service.*r.list)());
+    });
+    addRoute("POST", collection, Access::Admin, BodyCap, [this, r](const RouteContext& ctx) {
         auto object = body(ctx);
         if (!object.ok())
             return fail(object.error());
         auto value = r.decode(object.value(), QString());
         if (!value.ok())
             return fail(value.error());
-        return answer(r.create(value.value()), 201);
+        return answer((m_service.*r.create)(value.value()), 201);
     });
-    addRoute("GET", item, Access::Read, BodyCap, [r](const RouteContext& ctx) { return answer(r.get(ctx.id())); });
-    addRoute("PUT", item, Access::Admin, BodyCap, [r](const RouteContext& ctx) {
+    addRoute("GET", item, Access::Read, BodyCap, [this, r](const RouteContext& ctx) {
+        return answer((m_service.*r.get)(ctx.id()));
+    });
+    addRoute("PUT", item, Access::Admin, BodyCap, [this, r](const RouteContext& ctx) {
         auto object = body(ctx);
         if (!object.ok())
             return fail(object.error());
         auto value = r.decode(object.value(), ctx.id());
         if (!value.ok())
             return fail(value.error());
-        return answer(r.replace(value.value()));
+        return answer((m_service.*r.replace)(value.value()));
     });
-    addRoute(
-        "DELETE", item, Access::Admin, BodyCap, [r](const RouteContext& ctx) { return noContent(r.remove(ctx.id())); });
+    addRoute("DELETE", item, Access::Admin, BodyCap, [this, r](const RouteContext& ctx) {
+        return noContent((m_service.*r.remove)(ctx.id()));
+    });
 }
 
 void ApiServer::addCatalogRoutes()
@@ -476,26 +481,26 @@ void ApiServer::addCatalogRoutes()
 
     // Plans, meters and limits: the same five routes each (PUT replaces whole).
     addResource<Plan>(QStringLiteral("/v1/plans"),
-                      {[this] { return m_service.plans(); },
-                       [this](const QString& id) { return m_service.plan(id); },
+                      {&Service::plans,
+                       &Service::plan,
                        &planFrom,
-                       [this](const Plan& p) { return m_service.createPlan(p); },
-                       [this](const Plan& p) { return m_service.replacePlan(p); },
-                       [this](const QString& id) { return m_service.deletePlan(id); }});
+                       &Service::createPlan,
+                       &Service::replacePlan,
+                       &Service::deletePlan});
     addResource<Meter>(QStringLiteral("/v1/meters"),
-                       {[this] { return m_service.meters(); },
-                        [this](const QString& id) { return m_service.meter(id); },
+                       {&Service::meters,
+                        &Service::meter,
                         &meterFrom,
-                        [this](const Meter& m) { return m_service.createMeter(m); },
-                        [this](const Meter& m) { return m_service.replaceMeter(m); },
-                        [this](const QString& id) { return m_service.deleteMeter(id); }});
+                        &Service::createMeter,
+                        &Service::replaceMeter,
+                        &Service::deleteMeter});
     addResource<Limit>(QStringLiteral("/v1/limits"),
-                       {[this] { return m_service.limits(); },
-                        [this](const QString& id) { return m_service.limit(id); },
+                       {&Service::limits,
+                        &Service::limit,
                         &limitFrom,
-                        [this](const Limit& l) { return m_service.createLimit(l); },
-                        [this](const Limit& l) { return m_service.replaceLimit(l); },
-                        [this](const QString& id) { return m_service.deleteLimit(id); }});
+                        &Service::createLimit,
+                        &Service::replaceLimit,
+                        &Service::deleteLimit});
 }
 
 void ApiServer::addBalanceRoutes()

@@ -47,12 +47,12 @@ private:
     // The five routes of a stored resource: list, create, read, replace (PUT), delete.
     template <typename T> struct Resource
     {
-        std::function<Result<QList<T>>()> list;
-        std::function<Result<T>(const QString& id)> get;
-        std::function<Result<T>(const QJsonObject& body, const QString& pathId)> decode;
-        std::function<Result<T>(const T&)> create;
-        std::function<Result<T>(const T&)> replace;
-        std::function<Status(const QString& id)> remove;
+        Result<QList<T>> (Service::*list)() const;
+        Result<T> (Service::*get)(const QString& id) const;
+        Result<T> (*decode)(const QJsonObject& body, const QString& pathId);
+        Result<T> (Service::*create)(const T&);
+        Result<T> (Service::*replace)(const T&);
+        Status (Service::*remove)(const QString& id);
     };
     template <typename T> void addResource(const QString& collection, const Resource<T>& resource);
     void addRoutes();
