@@ -309,6 +309,7 @@ struct EventQuery
     QDateTime to;
     int limit = 100; // 1..1000
     QString cursor;
+    Dimensions dimensions; // each entry must match exactly (filter.<dim>=<value>)
 };
 
 struct EventPage
@@ -320,6 +321,13 @@ struct EventPage
 struct LedgerPage
 {
     QList<LedgerTransaction> data;
+    QString nextCursor;
+};
+
+// Stored balances (customers with prepaid credits), by customer id.
+struct BalancePage
+{
+    QList<Balance> data;
     QString nextCursor;
 };
 
