@@ -64,6 +64,25 @@ ApiKeys::ApiKeys(Database& database, Clock clock)
     : m_database(database)
     , m_clock(std::move(clock))
 {
+    m_monotonic.start();
+}
+
+std::optional<ApiKey> ApiKeys::remembered(const QString& presented) const
+{
+    QMutexLocker lock(&m_verifiedMutex);
+    const auto found = m_verified.constFind(presented);
+    if (found == m_verified.cend() || m_monotonic.elapsed() - found->atMs >= VerifiedForMs)
+        return std::nullopt;
+    return found->key;
+}
+
+void ApiKeys::remember(const QString& presented, const ApiKey& key) const
+{
+    constexpr qsizetype MaxRemembered = 10'000; // bounded: forged keys are never remembered, but be safe
+    QMutexLocker lock(&m_verifiedMutex);
+    if (m_verified.size() >= MaxRemembered)
+        m_verified.clear();
+    m_verified.insert(presented, Verified{key, m_monotonic.elapsed()});
 }
 
 Result<ApiKeyCreated> ApiKeys::create(const QString& name, KeyScope scope, int rateLimit)
@@ -112,6 +131,10 @@ Status ApiKeys::revoke(const QString& id)
                              {Periods::toMs(m_clock()), id});
     if (!updated.ok())
         return updated.error();
+    {
+        QMutexLocker lock(&m_verifiedMutex);
+        m_verified.clear(); // revoked here: stops at once
+    }
     if (updated.value() == 0) {
         auto known = Sql::scalar(m_database.connection(), QStringLiteral("SELECT 1 FROM api_keys WHERE id = ?"), {id});
         if (!known.ok())
@@ -127,14 +150,15 @@ Result<ApiKey> ApiKeys::verify(const QString& presented) const
     // mlk_<18 hex>_<43 base64url>
     if (!presented.startsWith(QLatin1String("mlk_")) || presented.size() > 200)
         return unauthorized();
+    if (auto key = remembered(presented))
+        return *key;
     const qsizetype separator = presented.indexOf(u'_', 4);
     if (separator < 0)
         return unauthorized();
     const QString id = QStringLiteral("key_") + presented.mid(4, separator - 4);
     const QByteArray secret = presented.mid(separator + 1).toLatin1();
-    auto q = Sql::run(m_database.connection(),
-                      QStringLiteral("SELECT %1, secret_hash FROM api_keys WHERE id = ?").arg(keyColumns),
-                      {id});
+    static const QString lookup = QStringLiteral("SELECT %1, secret_hash FROM api_keys WHERE id = ?").arg(keyColumns);
+    auto q = Sql::run(m_database.connection(), lookup, {id});
     if (!q.ok())
         return q.error();
     if (!q.value().next())
@@ -143,6 +167,7 @@ Result<ApiKey> ApiKeys::verify(const QString& presented) const
     const QByteArray stored = q.value().value(7).toString().toLatin1();
     if (!equalConstantTime(hashOf(secret).toLatin1(), stored) || key.revokedAt.isValid())
         return unauthorized();
+    remember(presented, key);
     return key;
 }
 

@@ -2,7 +2,9 @@
 
 #include <QHash>
 #include <QMutex>
+#include <QSqlDriver>
 #include <QSqlError>
+#include <atomic>
 
 #include "core/logging.h"
 
@@ -29,8 +31,57 @@ struct CachedStatement
 namespace
 {
 
+using ConnectionCache = QHash<QString, std::shared_ptr<CachedStatement>>; // SQL → statement
+
 QMutex cacheMutex;
-QHash<QString, QHash<QString, std::shared_ptr<CachedStatement>>> cache; // connection → SQL → statement
+QHash<QString, std::shared_ptr<ConnectionCache>> cache; // connection → its statements
+// Bumped whenever a connection's statements are dropped, so that every thread's memo below revalidates.
+std::atomic<quint64> cacheGeneration{0};
+
+// The statements of the connection this thread used last. A connection belongs to one thread (Qt Sql's
+// rule), so the common case needs neither the global mutex nor a second hash lookup.
+struct ThreadMemo
+{
+    QString connection;
+    ConnectionCache* statements = nullptr;
+    quint64 generation = ~quint64(0);
+};
+thread_local ThreadMemo memo;
+
+ConnectionCache& statementsOf(const QSqlDatabase& db)
+{
+    const quint64 generation = cacheGeneration.load(std::memory_order_acquire);
+    const QString name = db.connectionName();
+    if (memo.statements && memo.generation == generation && memo.connection == name)
+        return *memo.statements;
+    QMutexLocker lock(&cacheMutex);
+    auto& statements = cache[name];
+    if (!statements)
+        statements = std::make_shared<ConnectionCache>();
+    memo = ThreadMemo{name, statements.get(), generation};
+    return *statements;
+}
+
+bool isSqlite(const QSqlDatabase& db)
+{
+    return db.driver() && db.driver()->dbmsType() == QSqlDriver::SQLite;
+}
+
+// Transaction control: prepared once per connection on SQLite (re-parsing BEGIN and ROLLBACK was a
+// noticeable share of a check); PostgreSQL cannot PREPARE transaction statements, so it runs them plainly.
+Status control(const QSqlDatabase& db, const QString& sql, const QString& failure)
+{
+    if (isSqlite(db)) {
+        auto done = run(db, sql);
+        if (!done.ok())
+            return Error::storage(failure.arg(done.error().message));
+        return success();
+    }
+    QSqlQuery q(db);
+    if (!q.exec(sql))
+        return Error::storage(failure.arg(q.lastError().text()));
+    return success();
+}
 
 } // namespace
 
@@ -72,6 +123,8 @@ void forgetConnection(const QString& connectionName)
 {
     QMutexLocker lock(&cacheMutex);
     cache.remove(connectionName);
+    cacheGeneration.fetch_add(1, std::memory_order_acq_rel);
+    memo = ThreadMemo{};
 }
 
 Result<Statement> run(const QSqlDatabase& db, const QString& sql, const QVariantList& values)
@@ -79,20 +132,17 @@ Result<Statement> run(const QSqlDatabase& db, const QString& sql, const QVariant
     if (!db.isOpen())
         return Error::storage(QStringLiteral("the database connection is not open"));
     std::shared_ptr<CachedStatement> cached;
-    {
-        QMutexLocker lock(&cacheMutex);
-        auto& statements = cache[db.connectionName()];
-        auto found = statements.constFind(sql);
-        if (found != statements.cend()) {
-            cached = found.value();
-        } else {
-            cached = std::make_shared<CachedStatement>();
-            cached->query = QSqlQuery(db);
-            cached->query.setForwardOnly(true);
-            if (!cached->query.prepare(sql))
-                return storageError(cached->query, sql);
-            statements.insert(sql, cached);
-        }
+    ConnectionCache& statements = statementsOf(db);
+    auto found = statements.constFind(sql);
+    if (found != statements.cend()) {
+        cached = found.value();
+    } else {
+        cached = std::make_shared<CachedStatement>();
+        cached->query = QSqlQuery(db);
+        cached->query.setForwardOnly(true);
+        if (!cached->query.prepare(sql))
+            return storageError(cached->query, sql);
+        statements.insert(sql, cached);
     }
     std::optional<Statement> made;
     if (cached->busy) {
@@ -167,9 +217,8 @@ WriteTransaction::WriteTransaction(const Database& database)
 WriteTransaction::~WriteTransaction()
 {
     if (m_open) {
-        QSqlQuery q(m_db);
-        if (!q.exec(QStringLiteral("ROLLBACK")))
-            qCWarning(lcStore) << "rollback failed:" << q.lastError().text();
+        if (auto s = control(m_db, QStringLiteral("ROLLBACK"), QStringLiteral("rollback failed: %1")); !s.ok())
+            qCWarning(lcStore) << s.error().message;
     }
 }
 
@@ -177,19 +226,17 @@ Status WriteTransaction::begin()
 {
     if (!m_db.isOpen())
         return Error::storage(QStringLiteral("the database connection is not open"));
-    QSqlQuery q(m_db);
     const QString sql = m_kind == Database::Kind::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
-    if (!q.exec(sql))
-        return Error::storage(QStringLiteral("cannot start a transaction: %1").arg(q.lastError().text()));
+    if (auto s = control(m_db, sql, QStringLiteral("cannot start a transaction: %1")); !s.ok())
+        return s;
     m_open = true;
     return success();
 }
 
 Status WriteTransaction::commit()
 {
-    QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("COMMIT")))
-        return Error::storage(QStringLiteral("commit failed: %1").arg(q.lastError().text()));
+    if (auto s = control(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit failed: %1")); !s.ok())
+        return s;
     m_open = false;
     return success();
 }
@@ -202,9 +249,9 @@ ReadTransaction::ReadTransaction(const QSqlDatabase& db)
 ReadTransaction::~ReadTransaction()
 {
     if (m_open) {
-        QSqlQuery q(m_db);
-        if (!q.exec(QStringLiteral("ROLLBACK")))
-            qCWarning(lcStore) << "ending a read transaction failed:" << q.lastError().text();
+        if (auto s = control(m_db, QStringLiteral("ROLLBACK"), QStringLiteral("ending a read transaction failed: %1"));
+            !s.ok())
+            qCWarning(lcStore) << s.error().message;
     }
 }
 
@@ -212,9 +259,8 @@ Status ReadTransaction::begin()
 {
     if (!m_db.isOpen())
         return Error::storage(QStringLiteral("the database connection is not open"));
-    QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("BEGIN")))
-        return Error::storage(QStringLiteral("cannot start a transaction: %1").arg(q.lastError().text()));
+    if (auto s = control(m_db, QStringLiteral("BEGIN"), QStringLiteral("cannot start a transaction: %1")); !s.ok())
+        return s;
     m_open = true;
     return success();
 }

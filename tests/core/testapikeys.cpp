@@ -2,6 +2,7 @@
 
 #include <QTest>
 
+#include "core/apikeys.h"
 #include "core/sql.h"
 #include "testsupport.h"
 
@@ -108,6 +109,36 @@ private Q_SLOTS:
         QCOMPARE(unknown.error().code, QStringLiteral("not_found"));
     }
 
+    // Another server (or the CLI) on the same database revokes: this one stops accepting the key once its
+    // remembered verification is older than ApiKeys::VerifiedForMs, and never later.
+    void revoke_byAnotherServerStopsTheKeyWithinTheVerifiedWindow()
+    {
+        TestStore store;
+        Service other(store.db(), [&store] { return store.now(); });
+        auto created = store->createApiKey(QStringLiteral("k"), KeyScope::Ingest);
+        VERIFY_OK(created);
+        VERIFY_OK(store->verifyApiKey(created->secret));
+        VERIFY_OK(other.revokeApiKey(created->key.id));
+        QVERIFY(!other.verifyApiKey(created->secret).ok()); // the revoking server: at once
+        QTRY_VERIFY_WITH_TIMEOUT(!store->verifyApiKey(created->secret).ok(), int(ApiKeys::VerifiedForMs) + 200);
+    }
+
+    // A remembered key is still the key: another key's secret never verifies as it.
+    void verify_remembersOnlyTheExactKey()
+    {
+        TestStore store;
+        auto a = store->createApiKey(QStringLiteral("a"), KeyScope::Ingest);
+        auto b = store->createApiKey(QStringLiteral("b"), KeyScope::Admin);
+        VERIFY_OK(a);
+        VERIFY_OK(b);
+        QCOMPARE(store->verifyApiKey(a->secret)->id, a->key.id);
+        QCOMPARE(store->verifyApiKey(b->secret)->id, b->key.id);
+        QCOMPARE(store->verifyApiKey(a->secret)->id, a->key.id);
+        QString forged = a->secret;
+        forged.back() = forged.back() == u'A' ? u'B' : u'A';
+        QVERIFY(!store->verifyApiKey(forged).ok());
+    }
+
     void webhook_createListDelete()
     {
         TestStore store;
@@ -182,7 +213,9 @@ private Q_SLOTS:
         QVERIFY(results[2].ok());
         QVERIFY(results[2].value().duplicate);
         QCOMPARE(results[2].value().event.id, results[0].value().event.id);
-        QCOMPARE(store->events(EventQuery{c.id, {}, {}, {}, 10, {}})->data.size(), 1);
+        EventQuery query;
+        query.customerId = c.id;
+        QCOMPARE(store->events(query)->data.size(), 1);
     }
 };
 

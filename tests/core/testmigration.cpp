@@ -95,7 +95,7 @@ private Q_SLOTS:
         auto balance = service.balance(QStringLiteral("cust_old"));
         QVERIFY(balance.ok());
         QCOMPARE(balance->balance.toString(), QStringLiteral("5.000000"));
-        auto events = service.events(EventQuery{QStringLiteral("cust_old"), {}, {}, {}, 10, {}});
+        auto events = service.events(EventQuery{QStringLiteral("cust_old"), {}, {}, {}, 10, {}, {}});
         QVERIFY(events.ok());
         QCOMPARE(events->data.size(), 1);
         QCOMPARE(events->data.first().value, 42.0);

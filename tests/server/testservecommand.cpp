@@ -222,7 +222,7 @@ private Q_SLOTS:
         QSet<QString> stored;
         QString cursor;
         do {
-            auto page = service.events(EventQuery{QStringLiteral("acme"), {}, {}, {}, 1000, cursor});
+            auto page = service.events(EventQuery{QStringLiteral("acme"), {}, {}, {}, 1000, cursor, {}});
             QVERIFY(page.ok());
             for (const Event& e : page->data)
                 stored.insert(e.id);
