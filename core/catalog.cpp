@@ -908,6 +908,14 @@ Status Catalog::deleteLimit(const QString& id)
 
 // ---- change log ----
 
+Result<qint64> Catalog::latestChange() const
+{
+    auto seq = Sql::scalar(m_database.connection(), QStringLiteral("SELECT COALESCE(MAX(seq), 0) FROM changes"), {});
+    if (!seq.ok())
+        return seq.error();
+    return seq.value().value_or(0).toLongLong();
+}
+
 Result<ChangePage> Catalog::changes(qint64 since, int limit) const
 {
     if (limit < 1 || limit > 10000)

@@ -60,6 +60,8 @@ public:
     static Result<QList<Limit>> customerLimits(const QSqlDatabase& db, const QString& customerId);
 
     Result<ChangePage> changes(qint64 since, int limit) const;
+    // The newest change's seq (0 for none): where a client that just read everything starts.
+    Result<qint64> latestChange() const;
     static Status
     logChange(const QSqlDatabase& db, const QString& entity, const QString& id, const QString& op, qint64 atMs);
 

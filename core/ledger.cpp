@@ -318,4 +318,43 @@ Result<LedgerPage> Ledger::transactions(const QString& customerId, const QString
     return page;
 }
 
+Result<BalancePage> Ledger::balances(const QString& cursor, int limit) const
+{
+    if (limit < 1 || limit > 10000)
+        return Error::invalid(QStringLiteral("limit must be 1-10000"), QStringLiteral("limit"));
+    QString after;
+    if (!cursor.isEmpty()) {
+        after = QString::fromUtf8(QByteArray::fromBase64(cursor.toLatin1(), QByteArray::Base64UrlEncoding));
+        if (after.isEmpty())
+            return Error::invalid(QStringLiteral("cursor is not one this server made"), QStringLiteral("cursor"));
+    }
+    const QSqlDatabase db = m_database.connection();
+    // One statement: the balance rows of live customers with the credits of their open holds.
+    auto q = Sql::run(db,
+                      QStringLiteral("SELECT b.customer_id, b.balance, b.reserve,"
+                                     " (SELECT COALESCE(SUM(r.credits), 0) FROM reservations r"
+                                     "  WHERE r.customer_id = b.customer_id AND r.state = 'held' AND r.expires_at > ?)"
+                                     " FROM balances b JOIN customers c ON c.id = b.customer_id"
+                                     " WHERE c.deleted_at IS NULL AND b.customer_id > ?"
+                                     " ORDER BY b.customer_id LIMIT ?"),
+                      {Periods::toMs(m_clock()), after, limit + 1});
+    if (!q.ok())
+        return q.error();
+    BalancePage page;
+    while (q.value().next()) {
+        if (page.data.size() == limit) {
+            const QByteArray last = page.data.constLast().customerId.toUtf8();
+            page.nextCursor = QString::fromLatin1(last.toBase64(QByteArray::Base64UrlEncoding));
+            break;
+        }
+        Balance b;
+        b.customerId = q.value().value(0).toString();
+        b.balance = Money::fromMicros(q.value().value(1).toLongLong());
+        b.reserve = Money::fromMicros(q.value().value(2).toLongLong());
+        b.held = Money::fromMicros(q.value().value(3).toLongLong());
+        page.data << b;
+    }
+    return page;
+}
+
 } // namespace Meterline

@@ -22,6 +22,8 @@ public:
     Result<BalanceChangeResult> debit(const QString& customerId, const BalanceChange& change);
     Result<Balance> setReserve(const QString& customerId, Money reserve, const QString& actor);
     Result<LedgerPage> transactions(const QString& customerId, const QString& cursor, int limit) const;
+    // Every stored balance of a live customer, by customer id (limit 1..10000), held credits included.
+    Result<BalancePage> balances(const QString& cursor, int limit) const;
 
     // Inside a caller's write transaction: the balance with the credits held by open reservations.
     static Result<Balance>

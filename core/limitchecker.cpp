@@ -5,6 +5,7 @@
 
 #include "core/ids.h"
 #include "core/ledger.h"
+#include "core/limitoverview.h"
 #include "core/periods.h"
 #include "core/reservations.h"
 #include "core/rollups.h"
@@ -17,32 +18,6 @@ namespace Meterline
 
 namespace
 {
-
-// The applying limits: the plan's, with a customer limit replacing the plan's on the same meter and period.
-QList<Limit> applyingLimits(const Plan* plan, const QList<Limit>& customerLimits, const QString& meterId)
-{
-    QList<Limit> result;
-    QSet<QString> overridden;
-    for (const Limit& l : customerLimits) {
-        if (meterId.isEmpty() || l.meterId == meterId) {
-            result << l;
-            overridden.insert(l.meterId + u'/' + toString(l.period));
-        }
-    }
-    if (plan) {
-        for (const Limit& l : plan->limits) {
-            if ((meterId.isEmpty() || l.meterId == meterId)
-                && !overridden.contains(l.meterId + u'/' + toString(l.period)))
-                result << l;
-        }
-    }
-    std::stable_sort(result.begin(), result.end(), [](const Limit& a, const Limit& b) {
-        if (a.meterId != b.meterId)
-            return a.meterId < b.meterId;
-        return int(a.period) < int(b.period);
-    });
-    return result;
-}
 
 // The fewest rollup rows that cover a limit window.
 Rollups::Grain grainFor(Period period)
@@ -190,7 +165,7 @@ Result<CheckResult> LimitChecker::check(const CheckRequest& request)
     result.customerId = request.customerId;
     result.meterId = request.meterId;
     const double reserve = request.reserve.value_or(0);
-    for (const Limit& limit : applyingLimits(plan, customerLimits.value(), request.meterId)) {
+    for (const Limit& limit : LimitOverview::applyingLimits(plan, customerLimits.value(), request.meterId)) {
         const auto meter = meters.constFind(limit.meterId);
         if (meter == meters.cend())
             continue;

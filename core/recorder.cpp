@@ -385,6 +385,16 @@ Result<EventPage> Recorder::events(const EventQuery& query) const
         sql += QStringLiteral(" AND ts < ?");
         values << Periods::toMs(query.to);
     }
+    // A dimension matches when its compact JSON member ("key":"value", as StoredJson writes it) is in the
+    // stored text: exact and case-sensitive (LIKE is neither on SQLite). A scan of the filtered range.
+    const QString contains = m_database.kind() == Database::Kind::Postgres
+                                 ? QStringLiteral(" AND strpos(dimensions, ?) > 0")
+                                 : QStringLiteral(" AND instr(dimensions, ?) > 0");
+    for (auto it = query.dimensions.cbegin(); it != query.dimensions.cend(); ++it) {
+        const QString member = StoredJson::fromMap({{it.key(), it.value()}});
+        sql += contains;
+        values << member.mid(1, member.size() - 2); // without the braces
+    }
     if (!query.cursor.isEmpty()) {
         // The cursor is the (timestamp, seq) of the last event of the previous page: newest first.
         const QList<QByteArray> parts =

@@ -162,6 +162,11 @@ Result<LedgerPage> Service::transactions(const QString& customerId, const QStrin
     return m_ledger->transactions(customerId, cursor, limit);
 }
 
+Result<BalancePage> Service::balances(const QString& cursor, int limit) const
+{
+    return m_ledger->balances(cursor, limit);
+}
+
 Result<TimeRange> Service::resolvePeriod(NamedPeriod period) const
 {
     return m_usage->resolve(period);
@@ -234,6 +239,11 @@ Status Service::writeUsageCsv(const TimeRange& range, const QString& customerId,
 Result<ChangePage> Service::changes(qint64 since, int limit) const
 {
     return m_catalog->changes(since, limit);
+}
+
+Result<qint64> Service::latestChange() const
+{
+    return m_catalog->latestChange();
 }
 
 } // namespace Meterline

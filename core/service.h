@@ -79,6 +79,8 @@ public:
     Result<BalanceChangeResult> debit(const QString& customerId, const BalanceChange& change);
     Result<Balance> setReserve(const QString& customerId, Money reserve, const QString& actor = {});
     Result<LedgerPage> transactions(const QString& customerId, const QString& cursor = {}, int limit = 100) const;
+    // Stored balances of live customers (those with prepaid credits), by customer id, paged (limit 1..10000).
+    Result<BalancePage> balances(const QString& cursor = {}, int limit = 1000) const;
 
     // Usage and billing
     Result<TimeRange> resolvePeriod(NamedPeriod period) const;
@@ -109,6 +111,8 @@ public:
 
     // Incremental sync
     Result<ChangePage> changes(qint64 since, int limit = 1000) const;
+    // The newest change's seq: read it BEFORE a full read, then sync from it (nothing in between is missed).
+    Result<qint64> latestChange() const;
 
 private:
     Database& m_database;

@@ -3,21 +3,12 @@
 #include <QMap>
 #include <QMetaType>
 
+#include "core/limitoverview.h"
 #include "core/types.h"
 #include "models/keyedrowsmodel.h"
 
 namespace Meterline
 {
-
-// How close a customer is to its limits (SPEC §2), from the worst applying limit of the row.
-enum class LimitHealth
-{
-    NoLimits, // no applying limit
-    Ok,       // below 80 % of every limit
-    Near,     // at least 80 % of some limit (NearLimitFraction), none reached
-    Over      // used >= limit on some limit (a hard limit now refuses)
-};
-inline constexpr double NearLimitFraction = 0.8;
 
 // One customer as the Customers page shows it. Built by the sync worker (ui/sync) from core values.
 struct CustomerRow

@@ -43,6 +43,17 @@ Http::Response fail(const Error& error)
     return errorResponse(error);
 }
 
+// The repeatable filter.<dimension>=<value> query parameters of usage and events reads.
+Dimensions dimensionFilters(const Http::Request& request)
+{
+    Dimensions filters;
+    for (const auto& [key, value] : request.query.queryItems(QUrl::FullyDecoded)) {
+        if (key.startsWith(QLatin1String("filter.")) && key.size() > 7)
+            filters.insert(key.mid(7), value);
+    }
+    return filters;
+}
+
 template <typename T> Http::Response answer(const Result<T>& result, int status = 200)
 {
     if (!result.ok())
@@ -412,6 +423,7 @@ void ApiServer::addIngestRoutes()
         if (!limit.ok())
             return fail(limit.error());
         query.limit = limit.value();
+        query.dimensions = dimensionFilters(ctx.request);
         return answer(m_service.events(query));
     });
 }
@@ -545,6 +557,18 @@ void ApiServer::addBalanceRoutes()
                      return fail(reserve.error());
                  return answer(m_service.setReserve(ctx.id(), reserve.value(), ctx.keyId));
              });
+    addRoute("GET", QStringLiteral("/v1/balances"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        auto limit = limitParam(ctx.request, 1000, 10000);
+        if (!limit.ok())
+            return fail(limit.error());
+        auto page = m_service.balances(queryValue(ctx.request, QStringLiteral("cursor")), limit.value());
+        if (!page.ok())
+            return fail(page.error());
+        return json(200,
+                    QJsonObject{{QStringLiteral("data"), toJsonArray(page->data)},
+                                {QStringLiteral("nextCursor"),
+                                 page->nextCursor.isEmpty() ? QJsonValue() : QJsonValue(page->nextCursor)}});
+    });
     addRoute("GET",
              QStringLiteral("/v1/customers/{id}/balance/transactions"),
              Access::Read,
@@ -585,10 +609,7 @@ void ApiServer::addUsageRoutes()
                 return fail(
                     Error::invalid(QStringLiteral("window must be hour, day or month"), QStringLiteral("window")));
         }
-        for (const auto& [key, value] : ctx.request.query.queryItems(QUrl::FullyDecoded)) {
-            if (key.startsWith(QLatin1String("filter.")) && key.size() > 7)
-                query.filters.insert(key.mid(7), value);
-        }
+        query.filters = dimensionFilters(ctx.request);
         auto result = m_service.usage(query);
         if (!result.ok())
             return fail(result.error());
@@ -632,6 +653,14 @@ void ApiServer::addUsageRoutes()
     });
     addRoute("GET", QStringLiteral("/v1/changes"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
         const QString sinceText = queryValue(ctx.request, QStringLiteral("since"));
+        if (sinceText == QLatin1String("latest")) {
+            auto latest = m_service.latestChange();
+            if (!latest.ok())
+                return fail(latest.error());
+            ChangePage page;
+            page.nextCursor = latest.value();
+            return json(200, toJson(page));
+        }
         bool ok = true;
         const qint64 since = sinceText.isEmpty() ? 0 : sinceText.toLongLong(&ok);
         if (!ok || since < 0)

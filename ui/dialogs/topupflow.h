@@ -52,7 +52,7 @@ signals:
 
 private:
     void onActionQueued(const QString& actionId);
-    void onActionFinished(const QString& actionId, bool ok, const QString& message, const ActionResult& result);
+    void onActionFinished(const QString& actionId, bool ok, const QString& message, const QVariant& result);
     void setState(State state);
 
     SyncClient& m_client;

@@ -27,6 +27,8 @@ public:
 
     // Incremental sync: the change log after cursor `since` (SPEC §3 GET /v1/changes).
     virtual Result<ChangePage> changes(qint64 since, int limit) = 0;
+    // The newest change's cursor; read before a full read, so the next sync starts there.
+    virtual Result<qint64> latestChange() = 0;
     virtual Result<QList<Customer>> customers() = 0;
     virtual Result<Customer> customer(const QString& id) = 0;
     virtual Result<QList<Plan>> plans() = 0;
@@ -48,8 +50,9 @@ public:
     virtual Result<CheckResult> check(const CheckRequest& request) = 0;
     virtual Result<QList<WebhookDelivery>> deliveries(const QString& webhookId, int limit) = 0;
 
-    // Sends one operator action; the answer in the HTTP API's JSON form (empty for deletes).
-    virtual Result<QJsonObject> perform(const QueuedAction& action) = 0;
+    // Sends one operator action; the answer as an ActionResult (synctypes.h). Error code "conflict" on a
+    // create is left to the caller (the worker decides whether a replayed create already landed).
+    virtual Result<ActionResult> perform(const QueuedAction& action) = 0;
 
     // Writes an export into out; stops with code "cancelled" when cancel becomes true.
     enum class Export

@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QPointer>
 #include <QThread>
+#include <atomic>
+#include <memory>
 
 #include "models/balancesmodel.h"
 #include "models/customersmodel.h"
@@ -149,10 +151,11 @@ signals:
 
     // queued: the action is in the durable queue, waiting for the server (actionFinished follows later).
     void actionQueued(const QString& actionId);
+    // ok false: message says why in words; result holds the error code (QString, e.g. "customer_not_found").
     void actionFinished(const QString& actionId,
                         bool ok,
                         const QString& message,
-                        const Meterline::Dashboard::ActionResult& result);
+                        const QVariant& result); // an ActionResult (synctypes.h)
 
     void exportProgress(quint64 exportId, qint64 done, qint64 total); // total 0: unknown
     void exportFinished(quint64 exportId, bool ok, const QString& message);
@@ -161,6 +164,7 @@ private:
     QString submit(QueuedAction action);
     quint64 nextRequestId() { return ++m_lastRequestId; }
     void onStatus(const SyncStatus& status);
+    void forgetPages(QObject* model);
 
     ConnectionSpec m_spec;
     SyncStatus m_status;
@@ -169,6 +173,7 @@ private:
     quint64 m_lastRequestId = 0;
     Models m_models;
     QHash<quint64, QPointer<QObject>> m_pageOwners; // request id -> the paged model waiting for it
+    QHash<quint64, std::shared_ptr<std::atomic_bool>> m_exportCancels;
 };
 
 } // namespace Meterline::Dashboard

@@ -9,6 +9,7 @@
 #include <QMetaType>
 #include <QString>
 #include <QUrl>
+#include <QVariant>
 
 #include "core/types.h"
 #include "models/balancesmodel.h"
@@ -37,6 +38,11 @@ struct ConnectionSpec
     int requestTimeoutMs = 15'000;  // Remote: each HTTP request; a timeout is a failure like any other
     int firstBackoffMs = 1'000;     // after a failed sync: 1 s, 2 s, 4 s … up to maxBackoffMs
     int maxBackoffMs = 60'000;
+    // Overview: prepaid customers whose available balance is at or below this count as low (default 10.00).
+    Money lowBalanceThreshold = Money::fromMicros(10 * Money::Scale);
+    // Tests only (Remote): the first send of each action times out after this many ms (0: requestTimeoutMs),
+    // so the answer of a request the server did receive can be lost on purpose.
+    int firstAttemptTimeoutMs = 0;
 
     static ConnectionSpec local(const QString& database);
     static ConnectionSpec remote(const QUrl& serverUrl, const QString& adminKey);
@@ -121,10 +127,11 @@ struct QueuedAction
     int attempts = 0;
 };
 
-// What an action returned, as a JSON object in the HTTP API's answer form (docs/api.md): the customer, plan,
-// meter, limit, {transaction, balance, duplicate} of a credit, the balance of a reserve, the API key with its
-// one-time "key", the webhook with its one-time "secret". Empty for a delete or revoke.
-using ActionResult = QJsonObject;
+// What an action returned, as a QVariant holding the core value: Customer, Plan, Meter, Limit,
+// BalanceChangeResult (credit, debit: the transaction, the new balance and whether it was a replay), Balance
+// (reserve), ApiKeyCreated (with its one-time secret), WebhookEndpoint (with its one-time secret),
+// WebhookDelivery (test, retry). Invalid for a delete or revoke.
+using ActionResult = QVariant;
 
 } // namespace Meterline::Dashboard
 
