@@ -46,8 +46,7 @@ Result<std::unique_ptr<Database>> Database::open(const QString& spec, const Opti
 {
     if (spec.trimmed().isEmpty())
         return Error::invalid(QStringLiteral("no database given"), QStringLiteral("db"));
-    const bool postgres =
-        spec.startsWith(QLatin1String("postgresql://")) || spec.startsWith(QLatin1String("postgres://"));
+    const bool postgres = isPostgres(spec);
     if (!postgres) {
         const QFileInfo file(spec);
         if (!QDir().mkpath(file.absolutePath()))
@@ -103,6 +102,35 @@ QString Database::defaultPath()
     return folder + QStringLiteral("/Meterline/meterline.db");
 }
 
+bool Database::isPostgres(const QString& spec)
+{
+    return spec.startsWith(QLatin1String("postgresql://")) || spec.startsWith(QLatin1String("postgres://"));
+}
+
+QSqlDatabase Database::addQtConnection(const QString& spec, const QString& name)
+{
+    QSqlDatabase db;
+    if (!isPostgres(spec)) {
+        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(spec);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
+        return db;
+    }
+    const QUrl url(spec);
+    db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+    db.setHostName(url.host().isEmpty() ? QStringLiteral("localhost") : url.host());
+    db.setPort(url.port(5432));
+    db.setUserName(url.userName());
+    db.setPassword(url.password());
+    db.setDatabaseName(url.path().mid(1));
+    QStringList options;
+    const QUrlQuery query(url);
+    for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded))
+        options << key + u'=' + value;
+    db.setConnectOptions(options.join(u';'));
+    return db;
+}
+
 QSqlDatabase Database::connection() const
 {
     const QString name = m_storeId + u'@' + currentThreadKey();
@@ -144,39 +172,27 @@ Result<QSqlDatabase> Database::openConnection(const QString& name) const
             m_connectionNames.remove(name);
         }
     }
-    QSqlDatabase db;
-    if (m_kind == Kind::Sqlite) {
-        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(m_spec);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
-    } else {
-        const QUrl url(m_spec);
-        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-        db.setHostName(url.host().isEmpty() ? QStringLiteral("localhost") : url.host());
-        db.setPort(url.port(5432));
-        db.setUserName(url.userName());
-        db.setPassword(url.password());
-        db.setDatabaseName(url.path().mid(1));
-        QStringList options;
-        const QUrlQuery query(url);
-        for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded))
-            options << key + u'=' + value;
-        db.setConnectOptions(options.join(u';'));
-    }
+    QSqlDatabase db = addQtConnection(m_spec, name);
     if (!db.open()) {
         const QString message = db.lastError().text();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
         return Error::storage(QStringLiteral("cannot open the database: %1").arg(message));
     }
-    if (m_kind == Kind::Sqlite) {
+    {
         QSqlQuery q(db);
-        const QStringList pragmas{
-            QStringLiteral("PRAGMA journal_mode=WAL"),
-            m_options.durable ? QStringLiteral("PRAGMA synchronous=FULL") : QStringLiteral("PRAGMA synchronous=OFF"),
-            QStringLiteral("PRAGMA foreign_keys=ON"),
-            QStringLiteral("PRAGMA cache_size=-32768"), // 32 MiB of pages per connection: indexes stay in memory
-        };
+        const QStringList pragmas =
+            m_kind == Kind::Sqlite
+                ? QStringList{QStringLiteral("PRAGMA journal_mode=WAL"),
+                              m_options.durable ? QStringLiteral("PRAGMA synchronous=FULL")
+                                                : QStringLiteral("PRAGMA synchronous=OFF"),
+                              QStringLiteral("PRAGMA foreign_keys=ON"),
+                              // 32 MiB of pages per connection: indexes stay in memory
+                              QStringLiteral("PRAGMA cache_size=-32768")}
+                // PostgreSQL: notices ("already exists, skipping") are not for the server log.
+                : QStringList{QStringLiteral("SET client_min_messages = warning"),
+                              m_options.durable ? QStringLiteral("SET synchronous_commit = on")
+                                                : QStringLiteral("SET synchronous_commit = off")};
         for (const QString& pragma : pragmas) {
             if (!q.exec(pragma)) {
                 const QString message = q.lastError().text();

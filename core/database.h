@@ -38,6 +38,11 @@ public:
 
     // The user's data-folder database: <AppDataLocation>/meterline.db (shared by the dashboard and server).
     static QString defaultPath();
+    // Whether spec names a PostgreSQL database (postgresql://… or postgres://…) rather than a SQLite file.
+    static bool isPostgres(const QString& spec);
+    // Registers, unopened, a Qt Sql connection called name to spec, set up as the store's own connections are
+    // (driver, host, credentials, URL query items as libpq options). Tools and tests use it for raw access.
+    static QSqlDatabase addQtConnection(const QString& spec, const QString& name);
 
     Kind kind() const { return m_kind; }
     QString spec() const { return m_spec; }

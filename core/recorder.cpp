@@ -321,7 +321,7 @@ Result<QList<Result<RecordResult>>> Recorder::recordAll(const QList<EventInput>&
     for (const EventInput& input : inputs) {
         auto result = recordIn(ctx, input);
         // Rejections are found before an event writes anything; a storage failure fails them all.
-        if (!result.ok() && result.error().code == ErrorCode::Storage)
+        if (!result.ok() && (result.error().code == ErrorCode::Storage || Sql::isTransient(result.error())))
             return result.error();
         results << std::move(result);
     }

@@ -41,6 +41,9 @@ inline const QString Conflict = QStringLiteral("conflict");
 inline const QString IdempotencyConflict = QStringLiteral("idempotency_conflict");
 inline const QString InsufficientBalance = QStringLiteral("insufficient_balance");
 inline const QString Storage = QStringLiteral("storage_error");
+// A failure that running the whole operation again can cure (a lost connection, a deadlock, a lost race);
+// Sql::retrying reruns it and turns it into storage_error once its attempts are spent, so it never leaves core.
+inline const QString Transient = QStringLiteral("storage_transient");
 inline const QString SchemaTooNew = QStringLiteral("schema_too_new");
 } // namespace ErrorCode
 

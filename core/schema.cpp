@@ -121,6 +121,22 @@ const QList<Migration>& migrations()
          {
              QStringLiteral("ALTER TABLE api_keys ADD COLUMN rate_limit INTEGER NOT NULL DEFAULT 0"),
          }},
+        {5,
+         "webhook delivery leases and attempt log; limit notifications already fired",
+         {
+             // A dispatcher owns a delivery while lease_token is its own and next_attempt_at (the lease end)
+             // is in the future; a token left behind marks an attempt that never finished.
+             QStringLiteral("ALTER TABLE webhook_deliveries ADD COLUMN lease_token TEXT"),
+             QStringLiteral("ALTER TABLE webhook_deliveries ADD COLUMN delivered_at BIGINT"),
+             QStringLiteral("CREATE TABLE webhook_attempts (seq {SERIAL_PK}, delivery_id TEXT NOT NULL,"
+                            " attempt INTEGER NOT NULL, started_at BIGINT NOT NULL, duration_ms BIGINT NOT NULL,"
+                            " status INTEGER NOT NULL, error TEXT NOT NULL DEFAULT '')"),
+             QStringLiteral("CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, seq)"),
+             // kind: threshold:80, threshold:100, exceeded. period_start 0 for lifetime limits.
+             QStringLiteral("CREATE TABLE webhook_fired (customer_id TEXT NOT NULL, limit_id TEXT NOT NULL,"
+                            " period_start BIGINT NOT NULL, kind TEXT NOT NULL, fired_at BIGINT NOT NULL,"
+                            " PRIMARY KEY (customer_id, limit_id, period_start, kind))"),
+         }},
     };
     return list;
 }
@@ -142,9 +158,15 @@ int latestVersion()
 
 Result<int> currentVersion(QSqlDatabase& db)
 {
-    if (!db.tables().contains(QStringLiteral("schema_migrations")))
-        return 0;
+    // Not QSqlDatabase::tables(): on PostgreSQL it lists every schema, and a store lives in one (search_path).
+    const bool postgres = db.driverName() == QLatin1String("QPSQL");
     QSqlQuery q(db);
+    if (!q.exec(postgres ? QStringLiteral("SELECT to_regclass('schema_migrations') IS NOT NULL")
+                         : QStringLiteral("SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table'"
+                                          " AND name = 'schema_migrations'")))
+        return Error::storage(q.lastError().text());
+    if (!q.next() || !q.value(0).toBool())
+        return 0;
     if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")))
         return Error::storage(q.lastError().text());
     return q.next() ? q.value(0).toInt() : 0;
@@ -154,13 +176,21 @@ Result<int> migrate(QSqlDatabase& db, Database::Kind kind, int target)
 {
     if (target < 0)
         target = latestVersion();
-    // One writer at a time: a second process opening the same database waits here.
-    const QString begin = kind == Database::Kind::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
-    if (auto s = exec(db,
-                      QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
-                                     " description TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
-        !s.ok())
-        return s.error();
+    // One writer at a time: a second process opening the same database waits here. SQLite's write lock is
+    // the database's; PostgreSQL takes a transaction-scoped advisory lock (its DDL is transactional too).
+    const QString begin = kind == Database::Kind::Sqlite
+                              ? QStringLiteral("BEGIN IMMEDIATE")
+                              : QStringLiteral("BEGIN; SELECT pg_advisory_xact_lock(7370026)");
+    for (const QString& statement : {begin,
+                                     QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER"
+                                                    " PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT"
+                                                    " NOT NULL)"),
+                                     QStringLiteral("COMMIT")}) {
+        if (auto s = exec(db, statement); !s.ok()) {
+            exec(db, QStringLiteral("ROLLBACK")).ok();
+            return s.error();
+        }
+    }
     auto version = currentVersion(db);
     if (!version.ok())
         return version.error();

@@ -6,6 +6,7 @@
 #include "core/ledger.h"
 #include "core/limitchecker.h"
 #include "core/recorder.h"
+#include "core/sql.h"
 #include "core/usagereader.h"
 #include "core/webhooks.h"
 
@@ -34,137 +35,137 @@ QDateTime Service::now() const
 
 Result<Customer> Service::createCustomer(const Customer& customer)
 {
-    return m_catalog->createCustomer(customer);
+    return Sql::retrying(m_database, [&] { return m_catalog->createCustomer(customer); });
 }
 Result<Customer> Service::customer(const QString& id) const
 {
-    return m_catalog->customer(id);
+    return Sql::retrying(m_database, [&] { return m_catalog->customer(id); });
 }
 Result<QList<Customer>> Service::customers() const
 {
-    return m_catalog->customers();
+    return Sql::retrying(m_database, [&] { return m_catalog->customers(); });
 }
 Result<Customer> Service::updateCustomer(const QString& id, const CustomerPatch& patch)
 {
-    return m_catalog->updateCustomer(id, patch);
+    return Sql::retrying(m_database, [&] { return m_catalog->updateCustomer(id, patch); });
 }
 Status Service::deleteCustomer(const QString& id)
 {
-    return m_catalog->deleteCustomer(id);
+    return Sql::retrying(m_database, [&] { return m_catalog->deleteCustomer(id); });
 }
 
 Result<Plan> Service::createPlan(const Plan& plan)
 {
-    return m_catalog->createPlan(plan);
+    return Sql::retrying(m_database, [&] { return m_catalog->createPlan(plan); });
 }
 Result<Plan> Service::plan(const QString& id) const
 {
-    return m_catalog->plan(id);
+    return Sql::retrying(m_database, [&] { return m_catalog->plan(id); });
 }
 Result<QList<Plan>> Service::plans() const
 {
-    return m_catalog->plans();
+    return Sql::retrying(m_database, [&] { return m_catalog->plans(); });
 }
 Result<Plan> Service::replacePlan(const Plan& plan)
 {
-    return m_catalog->replacePlan(plan);
+    return Sql::retrying(m_database, [&] { return m_catalog->replacePlan(plan); });
 }
 Status Service::deletePlan(const QString& id)
 {
-    return m_catalog->deletePlan(id);
+    return Sql::retrying(m_database, [&] { return m_catalog->deletePlan(id); });
 }
 
 Result<Meter> Service::createMeter(const Meter& meter)
 {
-    return m_catalog->createMeter(meter);
+    return Sql::retrying(m_database, [&] { return m_catalog->createMeter(meter); });
 }
 Result<Meter> Service::meter(const QString& id) const
 {
-    return m_catalog->meter(id);
+    return Sql::retrying(m_database, [&] { return m_catalog->meter(id); });
 }
 Result<QList<Meter>> Service::meters() const
 {
-    return m_catalog->meters();
+    return Sql::retrying(m_database, [&] { return m_catalog->meters(); });
 }
 Result<Meter> Service::replaceMeter(const Meter& meter)
 {
-    return m_catalog->replaceMeter(meter);
+    return Sql::retrying(m_database, [&] { return m_catalog->replaceMeter(meter); });
 }
 Status Service::deleteMeter(const QString& id)
 {
-    return m_catalog->deleteMeter(id);
+    return Sql::retrying(m_database, [&] { return m_catalog->deleteMeter(id); });
 }
 
 Result<Limit> Service::createLimit(const Limit& limit)
 {
-    return m_catalog->createLimit(limit);
+    return Sql::retrying(m_database, [&] { return m_catalog->createLimit(limit); });
 }
 Result<Limit> Service::limit(const QString& id) const
 {
-    return m_catalog->limit(id);
+    return Sql::retrying(m_database, [&] { return m_catalog->limit(id); });
 }
 Result<QList<Limit>> Service::limits() const
 {
-    return m_catalog->limits();
+    return Sql::retrying(m_database, [&] { return m_catalog->limits(); });
 }
 Result<Limit> Service::replaceLimit(const Limit& limit)
 {
-    return m_catalog->replaceLimit(limit);
+    return Sql::retrying(m_database, [&] { return m_catalog->replaceLimit(limit); });
 }
 Status Service::deleteLimit(const QString& id)
 {
-    return m_catalog->deleteLimit(id);
+    return Sql::retrying(m_database, [&] { return m_catalog->deleteLimit(id); });
 }
 
 Result<CheckResult> Service::check(const CheckRequest& request)
 {
-    return m_checker->check(request);
+    return Sql::retrying(m_database, [&] { return m_checker->check(request); });
 }
 Result<RecordResult> Service::record(const EventInput& input)
 {
-    return m_recorder->record(input);
+    return Sql::retrying(m_database, [&] { return m_recorder->record(input); });
 }
 Result<BatchResult> Service::recordBatch(const QList<EventInput>& inputs)
 {
-    return m_recorder->recordBatch(inputs);
+    return Sql::retrying(m_database, [&] { return m_recorder->recordBatch(inputs); });
 }
 QList<Result<RecordResult>> Service::recordEach(const QList<EventInput>& inputs)
 {
-    return m_recorder->recordEach(inputs);
+    return Sql::retrying(m_database, [&] { return m_recorder->recordEach(inputs); });
 }
 Result<EventPage> Service::events(const EventQuery& query) const
 {
-    return m_recorder->events(query);
+    return Sql::retrying(m_database, [&] { return m_recorder->events(query); });
 }
 Result<Reservation> Service::reservation(const QString& id) const
 {
-    return m_recorder->reservation(id);
+    return Sql::retrying(m_database, [&] { return m_recorder->reservation(id); });
 }
 
 Result<Balance> Service::balance(const QString& customerId) const
 {
-    return m_ledger->balance(customerId);
+    return Sql::retrying(m_database, [&] { return m_ledger->balance(customerId); });
 }
 Result<BalanceChangeResult> Service::credit(const QString& customerId, const BalanceChange& change)
 {
-    return m_ledger->credit(customerId, change);
+    return Sql::retrying(m_database, [&] { return m_ledger->credit(customerId, change); });
 }
 Result<BalanceChangeResult> Service::debit(const QString& customerId, const BalanceChange& change)
 {
-    return m_ledger->debit(customerId, change);
+    return Sql::retrying(m_database, [&] { return m_ledger->debit(customerId, change); });
 }
 Result<Balance> Service::setReserve(const QString& customerId, Money reserve, const QString& actor)
 {
-    return m_ledger->setReserve(customerId, reserve, actor);
+    return Sql::retrying(m_database, [&] { return m_ledger->setReserve(customerId, reserve, actor); });
 }
 Result<LedgerPage> Service::transactions(const QString& customerId, const QString& cursor, int limit) const
 {
-    return m_ledger->transactions(customerId, cursor, limit);
+    return Sql::retrying(m_database, [&] { return m_ledger->transactions(customerId, cursor, limit); });
 }
 
 Result<BalancePage> Service::balances(const QString& cursor, int limit) const
 {
-    return m_ledger->balances(cursor, limit);
+    return Sql::retrying(m_database, [&] { return m_ledger->balances(cursor, limit); });
 }
 
 Result<TimeRange> Service::resolvePeriod(NamedPeriod period) const
@@ -173,77 +174,85 @@ Result<TimeRange> Service::resolvePeriod(NamedPeriod period) const
 }
 Result<UsageResult> Service::usage(const UsageQuery& query) const
 {
-    return m_usage->usage(query);
+    return Sql::retrying(m_database, [&] { return m_usage->usage(query); });
 }
 Result<SummaryPage>
 Service::usageSummary(const TimeRange& range, const QString& customerId, const QString& cursor, int limit) const
 {
-    return m_usage->summary(range, customerId, cursor, limit);
+    return Sql::retrying(m_database, [&] { return m_usage->summary(range, customerId, cursor, limit); });
 }
 Result<QList<InvoiceLine>> Service::invoiceLines(const TimeRange& range) const
 {
-    return m_usage->invoiceLines(range);
+    return Sql::retrying(m_database, [&] { return m_usage->invoiceLines(range); });
 }
 Status Service::writeInvoiceCsv(const TimeRange& range, QIODevice& out) const
 {
-    return m_usage->writeInvoiceCsv(range, out);
+    // Not rerun: rows already written to out would be written twice. (A lost connection is replaced by the
+    // next call's retry.)
+    auto written = m_usage->writeInvoiceCsv(range, out);
+    Sql::settle(written);
+    return written;
 }
 
 Result<ApiKeyCreated> Service::createApiKey(const QString& name, KeyScope scope, int rateLimit)
 {
-    return m_keys->create(name, scope, rateLimit);
+    return Sql::retrying(m_database, [&] { return m_keys->create(name, scope, rateLimit); });
 }
 Status Service::touchApiKey(const QString& id)
 {
-    return m_keys->touch(id);
+    return Sql::retrying(m_database, [&] { return m_keys->touch(id); });
 }
 Result<QList<ApiKey>> Service::apiKeys() const
 {
-    return m_keys->list();
+    return Sql::retrying(m_database, [&] { return m_keys->list(); });
 }
 Status Service::revokeApiKey(const QString& id)
 {
-    return m_keys->revoke(id);
+    return Sql::retrying(m_database, [&] { return m_keys->revoke(id); });
 }
 Result<ApiKey> Service::verifyApiKey(const QString& presented) const
 {
-    return m_keys->verify(presented);
+    return Sql::retrying(m_database, [&] { return m_keys->verify(presented); });
 }
 
 Result<WebhookEndpoint> Service::createWebhook(const WebhookEndpoint& endpoint)
 {
-    return m_webhooks->create(endpoint);
+    return Sql::retrying(m_database, [&] { return m_webhooks->create(endpoint); });
 }
 Result<QList<WebhookEndpoint>> Service::webhooks() const
 {
-    return m_webhooks->list();
+    return Sql::retrying(m_database, [&] { return m_webhooks->list(); });
 }
 Result<WebhookEndpoint> Service::webhook(const QString& id) const
 {
-    return m_webhooks->endpoint(id);
+    return Sql::retrying(m_database, [&] { return m_webhooks->endpoint(id); });
 }
 Status Service::deleteWebhook(const QString& id)
 {
-    return m_webhooks->remove(id);
+    return Sql::retrying(m_database, [&] { return m_webhooks->remove(id); });
 }
 Result<QList<WebhookDelivery>> Service::webhookDeliveries(const QString& endpointId, int limit) const
 {
-    return m_webhooks->deliveries(endpointId, limit);
+    return Sql::retrying(m_database, [&] { return m_webhooks->deliveries(endpointId, limit); });
 }
 
 Status Service::writeUsageCsv(const TimeRange& range, const QString& customerId, QIODevice& out) const
 {
-    return m_usage->writeUsageCsv(range, customerId, out);
+    // Not rerun: rows already written to out would be written twice. (A lost connection is replaced by the
+    // next call's retry.)
+    auto written = m_usage->writeUsageCsv(range, customerId, out);
+    Sql::settle(written);
+    return written;
 }
 
 Result<ChangePage> Service::changes(qint64 since, int limit) const
 {
-    return m_catalog->changes(since, limit);
+    return Sql::retrying(m_database, [&] { return m_catalog->changes(since, limit); });
 }
 
 Result<qint64> Service::latestChange() const
 {
-    return m_catalog->latestChange();
+    return Sql::retrying(m_database, [&] { return m_catalog->latestChange(); });
 }
 
 } // namespace Meterline

@@ -1,9 +1,12 @@
 #include "core/sql.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
+#include <QRandomGenerator>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QThread>
 #include <atomic>
 
 #include "core/logging.h"
@@ -14,10 +17,45 @@ namespace Meterline::Sql
 namespace
 {
 
+bool isPostgres(const QSqlDriver* driver)
+{
+    return driver && driver->dbmsType() == QSqlDriver::PostgreSQL;
+}
+
+bool isTransientFailure(const QSqlDriver* driver, const QSqlError& error)
+{
+    const QString code = error.nativeErrorCode();
+    if (!isPostgres(driver)) // SQLite: SQLITE_BUSY, _LOCKED, _BUSY_RECOVERY, _BUSY_SNAPSHOT
+        return code == QLatin1String("5") || code == QLatin1String("6") || code == QLatin1String("261")
+               || code == QLatin1String("517");
+    // No SQLSTATE: libpq lost the server ("server closed the connection unexpectedly", "no connection").
+    if (code.isEmpty() || error.type() == QSqlError::ConnectionError || code.startsWith(QLatin1String("08")))
+        return true;
+    static const QStringList codes{
+        QStringLiteral("40001"), // serialization_failure
+        QStringLiteral("40P01"), // deadlock_detected
+        QStringLiteral("55P03"), // lock_not_available
+        QStringLiteral("25P02"), // in_failed_sql_transaction: an earlier statement of it failed
+        QStringLiteral("23505"), // unique_violation: aborts the transaction; the rerun sees the winner's row
+        QStringLiteral("57P01"), // admin_shutdown (pg_terminate_backend, server stop)
+        QStringLiteral("57P02"), // crash_shutdown
+        QStringLiteral("57P03"), // cannot_connect_now (starting up)
+        QStringLiteral("53300"), // too_many_connections
+    };
+    return codes.contains(code);
+}
+
 Error storageError(const QSqlQuery& q, const QString& sql)
 {
     qCWarning(lcStore) << "query failed:" << sql.left(120) << q.lastError().text();
+    if (isTransientFailure(q.driver(), q.lastError()))
+        return Error{ErrorCode::Transient, q.lastError().text(), {}};
     return Error::storage(q.lastError().text());
+}
+
+Error notOpen()
+{
+    return Error{ErrorCode::Transient, QStringLiteral("the database connection is not open"), {}};
 }
 
 } // namespace
@@ -67,6 +105,14 @@ bool isSqlite(const QSqlDatabase& db)
     return db.driver() && db.driver()->dbmsType() == QSqlDriver::SQLite;
 }
 
+// Forward-only rows stream from SQLite. QPSQL streams them in libpq's single-row mode, which allows one
+// unfinished query per connection; the store nests queries (a row's details read while iterating), so on
+// PostgreSQL each result arrives whole (queries that could be large are paged).
+bool streams(const QSqlDatabase& db)
+{
+    return isSqlite(db);
+}
+
 // Transaction control: prepared once per connection on SQLite (re-parsing BEGIN and ROLLBACK was a
 // noticeable share of a check); PostgreSQL cannot PREPARE transaction statements, so it runs them plainly.
 Status control(const QSqlDatabase& db, const QString& sql, const QString& failure)
@@ -74,12 +120,12 @@ Status control(const QSqlDatabase& db, const QString& sql, const QString& failur
     if (isSqlite(db)) {
         auto done = run(db, sql);
         if (!done.ok())
-            return Error::storage(failure.arg(done.error().message));
+            return Error{done.error().code, failure.arg(done.error().message), {}};
         return success();
     }
     QSqlQuery q(db);
     if (!q.exec(sql))
-        return Error::storage(failure.arg(q.lastError().text()));
+        return Sql::failure(db, q.lastError(), failure.arg(q.lastError().text()));
     return success();
 }
 
@@ -130,7 +176,7 @@ void forgetConnection(const QString& connectionName)
 Result<Statement> run(const QSqlDatabase& db, const QString& sql, const QVariantList& values)
 {
     if (!db.isOpen())
-        return Error::storage(QStringLiteral("the database connection is not open"));
+        return notOpen();
     std::shared_ptr<CachedStatement> cached;
     ConnectionCache& statements = statementsOf(db);
     auto found = statements.constFind(sql);
@@ -139,7 +185,7 @@ Result<Statement> run(const QSqlDatabase& db, const QString& sql, const QVariant
     } else {
         cached = std::make_shared<CachedStatement>();
         cached->query = QSqlQuery(db);
-        cached->query.setForwardOnly(true);
+        cached->query.setForwardOnly(streams(db));
         if (!cached->query.prepare(sql))
             return storageError(cached->query, sql);
         statements.insert(sql, cached);
@@ -148,7 +194,7 @@ Result<Statement> run(const QSqlDatabase& db, const QString& sql, const QVariant
     if (cached->busy) {
         // A nested use of the same SQL on this connection: a one-off query, so neither resets the other.
         auto oneOff = std::make_unique<QSqlQuery>(db);
-        oneOff->setForwardOnly(true);
+        oneOff->setForwardOnly(streams(db));
         if (!oneOff->prepare(sql))
             return storageError(*oneOff, sql);
         made.emplace(std::move(oneOff));
@@ -167,7 +213,7 @@ Result<Statement> run(const QSqlDatabase& db, const QString& sql, const QVariant
             q.bindValue(i, v);
     }
     if (!q.exec()) {
-        if (isUniqueViolation(q))
+        if (isUniqueViolation(q) && isSqlite(db))
             return Error::conflict(QStringLiteral("a record with this key exists"));
         return storageError(q, sql);
     }
@@ -207,8 +253,44 @@ bool isUniqueViolation(const QSqlQuery& q)
            || (code == QLatin1String("19") && q.lastError().databaseText().contains(QLatin1String("UNIQUE")));
 }
 
+Error failure(const QSqlDatabase& db, const QSqlError& error, const QString& message)
+{
+    if (isTransientFailure(db.driver(), error))
+        return Error{ErrorCode::Transient, message, {}};
+    return Error::storage(message);
+}
+
+bool isTransient(const Error& error)
+{
+    return error.code == ErrorCode::Transient;
+}
+
+bool prepareRetry(const Database& database, int failedAttempts)
+{
+    constexpr int MaxAttempts = 14;
+    if (failedAttempts >= MaxAttempts)
+        return false;
+    // Qt keeps a lost PostgreSQL connection "open": ask it, and start afresh when it does not answer.
+    bool alive = false;
+    {
+        const QSqlDatabase db = database.connection();
+        if (db.isOpen()) {
+            QSqlQuery q(db);
+            alive = q.exec(QStringLiteral("SELECT 1"));
+        }
+    }
+    if (!alive) {
+        qCWarning(lcStore) << "reconnecting after a lost connection";
+        database.releaseThreadConnection();
+    }
+    const int base = std::min(5 << std::min(failedAttempts - 1, 8), 1000);
+    QThread::msleep(base / 2 + QRandomGenerator::global()->bounded(base));
+    return true;
+}
+
 WriteTransaction::WriteTransaction(const Database& database)
-    : m_db(database.connection())
+    : m_database(database)
+    , m_db(database.connection())
     , m_kind(database.kind())
     , m_forUpdate(database.kind() == Database::Kind::Postgres ? QStringLiteral(" FOR UPDATE") : QString())
 {
@@ -225,7 +307,7 @@ WriteTransaction::~WriteTransaction()
 Status WriteTransaction::begin()
 {
     if (!m_db.isOpen())
-        return Error::storage(QStringLiteral("the database connection is not open"));
+        return notOpen();
     const QString sql = m_kind == Database::Kind::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
     if (auto s = control(m_db, sql, QStringLiteral("cannot start a transaction: %1")); !s.ok())
         return s;
@@ -235,10 +317,73 @@ Status WriteTransaction::begin()
 
 Status WriteTransaction::commit()
 {
-    if (auto s = control(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit failed: %1")); !s.ok())
-        return s;
-    m_open = false;
-    return success();
+    if (m_kind == Database::Kind::Sqlite) {
+        if (auto s = control(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit failed: %1")); !s.ok())
+            return s;
+        m_open = false;
+        return success();
+    }
+    // PostgreSQL ends a transaction in which a statement failed with ROLLBACK even when told COMMIT, without an
+    // error: this read fails in such a transaction (25P02, transient), so a swallowed failure is never
+    // acknowledged as written. Its id resolves a COMMIT whose answer is lost.
+    auto id = scalar(m_db, QStringLiteral("SELECT txid_current()"));
+    if (!id.ok())
+        return id.error();
+    const qint64 transactionId = id.value().value_or(0).toLongLong();
+    auto done = control(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit failed: %1"));
+    m_open = false; // a failed COMMIT ends the transaction too
+    if (done.ok() || !isTransient(done.error()))
+        return done;
+    return resolveLostCommit(transactionId, done.error());
+}
+
+Status WriteTransaction::resolveLostCommit(qint64 transactionId, const Error& lost)
+{
+    auto outcome = committed(m_database, transactionId);
+    if (!outcome.ok()) {
+        qCWarning(lcStore) << "the outcome of transaction" << transactionId << "is unknown:" << lost.message;
+        return Error::storage(QStringLiteral("the outcome of the commit is unknown: %1").arg(lost.message));
+    }
+    if (outcome.value()) {
+        qCInfo(lcStore) << "transaction" << transactionId << "committed although its COMMIT failed:" << lost.message;
+        return success();
+    }
+    return lost; // rolled back: nothing of it is stored, running it again is safe
+}
+
+Result<bool> WriteTransaction::committed(const Database& database, qint64 transactionId)
+{
+    // On a connection of its own: the transaction's own connection is gone.
+    const QString name = QStringLiteral("commit-probe@%1").arg(quintptr(QThread::currentThreadId()), 0, 16);
+    Result<bool> outcome = Error::storage(QStringLiteral("the database cannot be reached"));
+    {
+        QSqlDatabase db = Database::addQtConnection(database.spec(), name);
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < 10'000) {
+            if (db.isOpen() || db.open()) {
+                QSqlQuery q(db);
+                q.prepare(QStringLiteral("SELECT txid_status(?)"));
+                q.addBindValue(transactionId);
+                if (q.exec() && q.next()) {
+                    const QString status = q.value(0).toString();
+                    if (status == QLatin1String("committed") || status == QLatin1String("aborted")) {
+                        outcome = status == QLatin1String("committed");
+                        break;
+                    }
+                    if (status != QLatin1String("in progress")) { // NULL: too old to know
+                        outcome = Error::storage(QStringLiteral("transaction %1 is too old").arg(transactionId));
+                        break;
+                    }
+                } else {
+                    db.close();
+                }
+            }
+            QThread::msleep(50);
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return outcome;
 }
 
 ReadTransaction::ReadTransaction(const QSqlDatabase& db)
@@ -258,7 +403,7 @@ ReadTransaction::~ReadTransaction()
 Status ReadTransaction::begin()
 {
     if (!m_db.isOpen())
-        return Error::storage(QStringLiteral("the database connection is not open"));
+        return notOpen();
     if (auto s = control(m_db, QStringLiteral("BEGIN"), QStringLiteral("cannot start a transaction: %1")); !s.ok())
         return s;
     m_open = true;

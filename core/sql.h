@@ -3,7 +3,9 @@
 // Small helpers over Qt Sql that every store class uses: prepared, forward-only queries whose failures
 // become Error values, and a write transaction guard.
 
+#include <QList>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 #include <initializer_list>
@@ -57,6 +59,57 @@ scalar(const QSqlDatabase& db, const QString& sql, std::initializer_list<QVarian
 
 bool isUniqueViolation(const QSqlQuery& q);
 
+// The Error of a failed statement on db: ErrorCode::Transient when running the whole operation again can
+// succeed (PostgreSQL: serialization failure, deadlock, lock timeout, a lost or closed connection, an aborted
+// transaction, a unique violation, after which the transaction is aborted and the rerun sees the winner's row;
+// SQLite: busy), storage_error otherwise. message describes the failure.
+Error failure(const QSqlDatabase& db, const QSqlError& error, const QString& message);
+bool isTransient(const Error& error);
+
+// Called by retrying after a transient failure: reopens this thread's connection when it no longer answers,
+// then sleeps (5 ms doubling to 1 s, jittered). False when the attempts are spent (about 6 s in all, enough
+// for a PostgreSQL restart).
+bool prepareRetry(const Database& database, int failedAttempts);
+
+// Runs operation (one whole unit of work, its own transaction(s)) until it succeeds, fails for good, or its
+// retries are spent; a transient failure that remains is returned as storage_error. Safe because a transient
+// failure means nothing of the attempt committed (WriteTransaction::commit resolves a lost COMMIT).
+template <typename T> const Error* failureOf(const Result<T>& result)
+{
+    return result.ok() ? nullptr : &result.error();
+}
+template <typename T> const Error* failureOf(const QList<Result<T>>& results) // all fail alike (recordEach)
+{
+    for (const Result<T>& r : results) {
+        if (!r.ok() && isTransient(r.error()))
+            return &r.error();
+    }
+    return nullptr;
+}
+template <typename T> void settle(Result<T>& result)
+{
+    if (!result.ok() && isTransient(result.error()))
+        result = Error::storage(result.error().message);
+}
+template <typename T> void settle(QList<Result<T>>& results)
+{
+    for (Result<T>& r : results)
+        settle(r);
+}
+template <typename Operation> auto retrying(const Database& database, Operation&& operation)
+{
+    for (int attempt = 1;; ++attempt) {
+        auto result = operation();
+        const Error* error = failureOf(result);
+        if (!error || !isTransient(*error))
+            return result;
+        if (!prepareRetry(database, attempt)) {
+            settle(result);
+            return result;
+        }
+    }
+}
+
 // BEGIN IMMEDIATE on SQLite (one writer, taken up front, so no upgrade deadlocks); BEGIN on PostgreSQL,
 // where the store locks rows FOR UPDATE. Rolls back on destruction unless commit() succeeded.
 class WriteTransaction
@@ -70,10 +123,16 @@ public:
     Status begin();
     Status commit();
     const QSqlDatabase& db() const { return m_db; }
+    // PostgreSQL: the transaction's id, read just before COMMIT, so that a COMMIT whose answer was lost with
+    // the connection is resolved (txid_status) instead of guessed.
+    static Result<bool> committed(const Database& database, qint64 transactionId);
     // " FOR UPDATE" on PostgreSQL, "" on SQLite (whose BEGIN IMMEDIATE already locks).
     QString forUpdate() const { return m_forUpdate; }
 
 private:
+    Status resolveLostCommit(qint64 transactionId, const Error& lost);
+
+    const Database& m_database;
     QSqlDatabase m_db;
     Database::Kind m_kind;
     QString m_forUpdate;
