@@ -113,8 +113,53 @@ QString toIso(const QDateTime& t)
 {
     if (!t.isValid())
         return {};
-    const QDateTime u = t.toUTC();
-    return u.toString(u.time().msec() ? Qt::ISODateWithMs : Qt::ISODate);
+    QByteArray text;
+    appendIso(text, t.toMSecsSinceEpoch());
+    return QString::fromLatin1(text);
+}
+
+void appendIso(QByteArray& out, qint64 ms)
+{
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm): QDateTime::toString cost more than
+    // the rest of encoding a check answer.
+    const qint64 days = ms >= 0 ? ms / 86'400'000 : (ms - 86'399'999) / 86'400'000;
+    const qint64 msOfDay = ms - days * 86'400'000;
+    const qint64 z = days + 719'468;
+    const qint64 era = (z >= 0 ? z : z - 146'096) / 146'097;
+    const qint64 doe = z - era * 146'097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const qint64 day = doy - (153 * mp + 2) / 5 + 1;
+    const qint64 month = mp < 10 ? mp + 3 : mp - 9;
+    const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 0 || year > 9999) { // outside ISO 8601's four digits: Qt's own spelling
+        const QDateTime u = fromMs(ms);
+        out += u.toString(u.time().msec() ? Qt::ISODateWithMs : Qt::ISODate).toLatin1();
+        return;
+    }
+    const auto digits = [&out](qint64 value, int width) {
+        char buffer[4];
+        for (int i = width - 1; i >= 0; --i, value /= 10)
+            buffer[i] = char('0' + value % 10);
+        out.append(buffer, width);
+    };
+    digits(year, 4);
+    out += '-';
+    digits(month, 2);
+    out += '-';
+    digits(day, 2);
+    out += 'T';
+    digits(msOfDay / 3'600'000, 2);
+    out += ':';
+    digits(msOfDay / 60'000 % 60, 2);
+    out += ':';
+    digits(msOfDay / 1000 % 60, 2);
+    if (msOfDay % 1000) {
+        out += '.';
+        digits(msOfDay % 1000, 3);
+    }
+    out += 'Z';
 }
 
 QDateTime parseIso(const QString& text)

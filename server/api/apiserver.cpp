@@ -10,6 +10,7 @@
 #include "core/periods.h"
 #include "core/validation.h"
 #include "server/api/errorstatus.h"
+#include "server/api/hotanswers.h"
 #include "server/api/jsoncodec.h"
 #include "server/api/jsonreader.h"
 #include "server/api/ratelimiter.h"
@@ -336,9 +337,10 @@ void ApiServer::addIngestRoutes()
         if (!request.ok())
             return fail(request.error());
         auto result = m_service.check(request.value());
-        if (result.ok())
-            result->allowed ? m_metrics.addCheckAllowed() : m_metrics.addCheckDenied();
-        return answer(result);
+        if (!result.ok())
+            return fail(result.error());
+        result->allowed ? m_metrics.addCheckAllowed() : m_metrics.addCheckDenied();
+        return Http::Response::json(200, checkAnswer(result.value()));
     });
 
     Route record{"POST", QStringLiteral("/v1/events"), Access::Ingest, BodyCap, {}, {}};
@@ -359,7 +361,7 @@ void ApiServer::addIngestRoutes()
                 return done(fail(result.error()));
             if (!result->duplicate)
                 m_metrics.addEventsIngested(1);
-            done(json(result->duplicate ? 200 : 201, toJson(result.value())));
+            done(Http::Response::json(result->duplicate ? 200 : 201, recordAnswer(result.value())));
         });
     };
     m_router.add(std::move(record));

@@ -103,11 +103,6 @@ QJsonValue stringOrNull(const QString& s)
     return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
 }
 
-QJsonValue numberOrNull(const std::optional<double>& v)
-{
-    return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
-}
-
 QJsonObject mapJson(const QMap<QString, QString>& map)
 {
     QJsonObject o;
@@ -431,18 +426,6 @@ QJsonObject toJson(const Event& e)
     return o;
 }
 
-QJsonObject toJson(const RecordResult& r)
-{
-    QJsonObject o = eventFields(r.event);
-    o.insert(QStringLiteral("duplicate"), r.duplicate);
-    if (r.balance)
-        o.insert(QStringLiteral("balance"), toJson(*r.balance));
-    // SPEC §2: a shortfall of the burn is "recorded on the transaction as unpaid and reported".
-    if (r.usageTransaction)
-        o.insert(QStringLiteral("unpaid"), r.usageTransaction->unpaid.toString());
-    return o;
-}
-
 QJsonObject toJson(const BatchResult& r)
 {
     QJsonArray rejected;
@@ -452,45 +435,6 @@ QJsonObject toJson(const BatchResult& r)
     return QJsonObject{{QStringLiteral("accepted"), r.accepted},
                        {QStringLiteral("duplicates"), r.duplicates},
                        {QStringLiteral("rejected"), rejected}};
-}
-
-QJsonObject toJson(const CheckResult& r)
-{
-    QJsonArray limits;
-    for (const LimitStatus& s : r.limits) {
-        limits.append(QJsonObject{{QStringLiteral("id"), s.id},
-                                  {QStringLiteral("meterId"), s.meterId},
-                                  {QStringLiteral("period"), toString(s.period)},
-                                  {QStringLiteral("mode"), toString(s.mode)},
-                                  {QStringLiteral("source"), toString(s.source)},
-                                  {QStringLiteral("limit"), s.limit},
-                                  {QStringLiteral("used"), s.used},
-                                  {QStringLiteral("held"), s.held},
-                                  {QStringLiteral("remaining"), s.remaining},
-                                  {QStringLiteral("resetsAt"), s.resetsAt ? timeJson(*s.resetsAt) : QJsonValue()}});
-    }
-    QJsonObject o{{QStringLiteral("allowed"), r.allowed},
-                  {QStringLiteral("customerId"), r.customerId},
-                  {QStringLiteral("meterId"), stringOrNull(r.meterId)},
-                  {QStringLiteral("used"), r.used},
-                  {QStringLiteral("limit"), numberOrNull(r.limit)},
-                  {QStringLiteral("remaining"), numberOrNull(r.remaining)},
-                  {QStringLiteral("resetsAt"), r.resetsAt ? timeJson(*r.resetsAt) : QJsonValue()},
-                  {QStringLiteral("reason"), stringOrNull(r.reason)},
-                  {QStringLiteral("limits"), limits}};
-    if (r.balance) {
-        o.insert(QStringLiteral("balance"),
-                 QJsonObject{{QStringLiteral("balance"), r.balance->balance.toString()},
-                             {QStringLiteral("reserve"), r.balance->reserve.toString()},
-                             {QStringLiteral("available"), r.balance->available().toString()}});
-    }
-    if (r.reservation) {
-        o.insert(QStringLiteral("reservation"),
-                 QJsonObject{{QStringLiteral("id"), r.reservation->id},
-                             {QStringLiteral("amount"), r.reservation->amount},
-                             {QStringLiteral("expiresAt"), timeJson(r.reservation->expiresAt)}});
-    }
-    return o;
 }
 
 QJsonObject toJson(const Balance& b)

@@ -7,7 +7,8 @@
 // Unknown fields are ignored. Null counts as absent, except in a PATCH where it removes a value.
 //
 // Encoders write the SPEC field names: money as Money::toString() ("12.500000"), usage values as JSON numbers,
-// timestamps as Periods::toIso ("2026-03-15T12:00:00Z"), and null for a value that is not there.
+// timestamps as Periods::toIso ("2026-03-15T12:00:00Z"), and null for a value that is not there. The check and
+// record answers are written by hotanswers.h instead (the same conventions, without QJsonObject).
 
 #include <QByteArray>
 #include <QJsonArray>
@@ -73,9 +74,7 @@ QJsonObject toJson(const Price& price);
 QJsonObject toJson(const Meter& meter);
 QJsonObject toJson(const Limit& limit);
 QJsonObject toJson(const Event& event);
-QJsonObject toJson(const RecordResult& result);
 QJsonObject toJson(const BatchResult& result);
-QJsonObject toJson(const CheckResult& result);
 QJsonObject toJson(const Balance& balance);
 QJsonObject toJson(const LedgerTransaction& transaction);
 QJsonObject toJson(const BalanceChangeResult& result);

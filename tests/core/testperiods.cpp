@@ -31,6 +31,7 @@ private slots:
     void iso_roundTrips_data();
     void iso_roundTrips();
     void iso_acceptsOffset();
+    void iso_spellsAsQtDoesEverywhere();
     void iso_rejectsGarbage_data();
     void iso_rejectsGarbage();
     void ms_roundTrips();
@@ -259,6 +260,38 @@ void TestPeriods::iso_roundTrips()
     QCOMPARE(parsed, t);
     QCOMPARE(parsed.toMSecsSinceEpoch(), t.toMSecsSinceEpoch());
     QCOMPARE(Periods::toIso(parsed), Periods::toIso(t));
+}
+
+// toIso computes the civil date itself (for speed); Qt's ISO spelling is the reference, from before the epoch
+// to the last millisecond of year 9999, across leap days, century years and every millisecond remainder.
+void TestPeriods::iso_spellsAsQtDoesEverywhere()
+{
+    const auto qtSpelling = [](qint64 ms) {
+        const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toUTC(); // Qt::UTC spells 'Z'
+        return t.toString(t.time().msec() ? Qt::ISODateWithMs : Qt::ISODate);
+    };
+    QList<qint64> instants{0,
+                           -1,
+                           1,
+                           999,
+                           -86'400'000,
+                           utc(1900, 3, 1).toMSecsSinceEpoch() - 1,
+                           utc(2000, 2, 29, 23, 59, 59, 999).toMSecsSinceEpoch(),
+                           utc(2028, 2, 29).toMSecsSinceEpoch(),
+                           utc(2100, 3, 1).toMSecsSinceEpoch(),
+                           utc(9999, 12, 31, 23, 59, 59, 999).toMSecsSinceEpoch(),
+                           utc(1, 1, 1).toMSecsSinceEpoch()};
+    // A walk over four centuries in steps that hit every day-of-month and every millisecond remainder.
+    for (qint64 ms = utc(1800, 1, 1).toMSecsSinceEpoch(); ms < utc(2200, 1, 1).toMSecsSinceEpoch();
+         ms += 86'400'000LL * 7 + 3'600'000 * 5 + 61'001)
+        instants << ms;
+    for (qint64 ms : std::as_const(instants)) {
+        const QString expected = qtSpelling(ms);
+        QCOMPARE(Periods::toIso(QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc())), expected);
+        QByteArray appended("x");
+        Periods::appendIso(appended, ms);
+        QCOMPARE(appended, "x" + expected.toLatin1());
+    }
 }
 
 void TestPeriods::iso_acceptsOffset()

@@ -7,10 +7,13 @@
 #include <QJsonObject>
 #include <QTest>
 #include <QTimeZone>
+#include <cmath>
 
 #include "server/api/errorstatus.h"
+#include "server/api/hotanswers.h"
 #include "server/api/jsoncodec.h"
 #include "server/api/jsonreader.h"
+#include "server/api/jsonwriter.h"
 
 using namespace Meterline;
 using namespace Meterline::Api;
@@ -31,6 +34,16 @@ QJsonObject obj(const QByteArray& text)
     const QJsonDocument doc = QJsonDocument::fromJson(text, &e);
     if (e.error != QJsonParseError::NoError || !doc.isObject())
         qWarning("test literal is not a JSON object: %s at %d", qPrintable(e.errorString()), e.offset);
+    return doc.object();
+}
+
+// An encoder's bytes as an object; they must be exactly one valid JSON object.
+QJsonObject parsed(const QByteArray& bytes)
+{
+    QJsonParseError e;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &e);
+    if (e.error != QJsonParseError::NoError || !doc.isObject())
+        qWarning("encoder wrote invalid JSON: %s at %d: %s", qPrintable(e.errorString()), e.offset, bytes.constData());
     return doc.object();
 }
 
@@ -121,6 +134,9 @@ private slots:
     void reader_integerRange();
 
     // encoders: exactly SPEC's keys
+    void jsonWriter_matchesQJsonDocument_data();
+    void jsonWriter_matchesQJsonDocument();
+    void jsonWriter_nestsAndSeparates();
     void encode_checkAllowed();
     void encode_checkDenied();
     void encode_checkNoLimit();
@@ -822,6 +838,70 @@ void TestJsonCodec::reader_integerRange()
 
 // ---- encoders ----
 
+// JsonWriter spells strings and numbers exactly as QJsonDocument does (the other answers' writer), so the
+// two kinds of answer never differ in how a value reads.
+void TestJsonCodec::jsonWriter_matchesQJsonDocument_data()
+{
+    QTest::addColumn<QJsonValue>("value");
+    QTest::addRow("plain") << QJsonValue(u"cust_acme"_s);
+    QTest::addRow("empty") << QJsonValue(u""_s);
+    QTest::addRow("quote and backslash") << QJsonValue(u"a\"b\\c"_s);
+    QTest::addRow("controls") << QJsonValue(u"\n\r\t\b\f\x01\x1f end"_s);
+    QTest::addRow("unicode") << QJsonValue(u"caf\u00e9 \u65e5\u672c \U0001F600"_s);
+    QTest::addRow("slash and del") << QJsonValue(u"a/b\x7f"_s);
+    QTest::addRow("zero") << QJsonValue(0.0);
+    QTest::addRow("integer") << QJsonValue(1250.0);
+    QTest::addRow("fraction") << QJsonValue(0.1 + 0.2);
+    QTest::addRow("negative") << QJsonValue(-12.25);
+    QTest::addRow("1e15") << QJsonValue(1e15);
+    QTest::addRow("2^53+2") << QJsonValue(9007199254740994.0);
+    QTest::addRow("tiny") << QJsonValue(5e-324);
+    QTest::addRow("true") << QJsonValue(true);
+    QTest::addRow("false") << QJsonValue(false);
+    QTest::addRow("null") << QJsonValue(QJsonValue::Null);
+}
+
+void TestJsonCodec::jsonWriter_matchesQJsonDocument()
+{
+    QFETCH(QJsonValue, value);
+    JsonWriter w;
+    w.beginObject().key("v");
+    if (value.isString())
+        w.value(value.toString());
+    else if (value.isDouble())
+        w.value(value.toDouble());
+    else if (value.isBool())
+        w.value(value.toBool());
+    else
+        w.null();
+    w.endObject();
+    const QByteArray written = w.take();
+    QCOMPARE(written, QJsonDocument(QJsonObject{{u"v"_s, value}}).toJson(QJsonDocument::Compact));
+    QCOMPARE(parsed(written).value(u"v"_s), value);
+}
+
+void TestJsonCodec::jsonWriter_nestsAndSeparates()
+{
+    JsonWriter w;
+    w.beginObject();
+    w.key("a").beginArray();
+    w.beginObject().key("x").value(1).key("y").null().endObject();
+    w.beginObject().endObject();
+    w.value(u"s"_s);
+    w.beginArray().endArray();
+    w.endArray();
+    w.key("m").stringMap({{u"k\"1"_s, u"v"_s}, {u"k2"_s, u""_s}});
+    w.key("t").time(utc(2026, 3, 15, 12, 0, 0, 250));
+    w.key("u").time(QDateTime());
+    w.key("n").value(std::nan(""));
+    w.key("e").stringOrNull(QString());
+    w.key("o").numberOrNull(std::nullopt);
+    w.endObject();
+    const QByteArray expected = "{\"a\":[{\"x\":1,\"y\":null},{},\"s\",[]],\"m\":{\"k\\\"1\":\"v\",\"k2\":\"\"},"
+                                "\"t\":\"2026-03-15T12:00:00.250Z\",\"u\":null,\"n\":null,\"e\":null,\"o\":null}";
+    QCOMPARE(w.take(), expected);
+}
+
 void TestJsonCodec::encode_checkAllowed()
 {
     CheckResult r;
@@ -866,7 +946,7 @@ void TestJsonCodec::encode_checkAllowed()
         "balance": {"balance": "12.500000", "reserve": "2.000000", "available": "10.000000"},
         "reservation": {"id": "res_1", "amount": 50, "expiresAt": "2026-03-15T12:05:00Z"}})");
     QVERIFY(!expected.isEmpty());
-    QCOMPARE(compact(toJson(r)), compact(expected));
+    QCOMPARE(parsed(checkAnswer(r)), expected);
 }
 
 void TestJsonCodec::encode_checkDenied()
@@ -908,7 +988,7 @@ void TestJsonCodec::encode_checkDenied()
                     "source": "plan", "limit": 10.5, "used": 12.25, "held": 0, "remaining": 0,
                     "resetsAt": "2026-03-16T00:00:00Z"}]})");
     QVERIFY(!expected.isEmpty());
-    QCOMPARE(compact(toJson(r)), compact(expected));
+    QCOMPARE(parsed(checkAnswer(r)), expected);
 
     // Denied for the balance.
     CheckResult broke;
@@ -923,7 +1003,7 @@ void TestJsonCodec::encode_checkDenied()
         "allowed": false, "customerId": "c", "meterId": "m", "used": 0, "limit": null, "remaining": null,
         "resetsAt": null, "reason": "insufficient_balance", "limits": [],
         "balance": {"balance": "0.000000", "reserve": "1.000000", "available": "-1.000000"}})");
-    QCOMPARE(compact(toJson(broke)), compact(expectedBroke));
+    QCOMPARE(parsed(checkAnswer(broke)), expectedBroke);
 }
 
 void TestJsonCodec::encode_checkNoLimit()
@@ -934,7 +1014,7 @@ void TestJsonCodec::encode_checkNoLimit()
     r.used = 7.5;
     const QJsonObject expected = obj(R"({"allowed": true, "customerId": "c", "meterId": "m", "used": 7.5,
         "limit": null, "remaining": null, "resetsAt": null, "reason": null, "limits": []})");
-    QCOMPARE(compact(toJson(r)), compact(expected));
+    QCOMPARE(parsed(checkAnswer(r)), expected);
 }
 
 void TestJsonCodec::encode_recordResult()
@@ -952,10 +1032,10 @@ void TestJsonCodec::encode_recordResult()
 
     const QJsonObject expected = obj(R"({"id": "evt_01", "customerId": "cust_acme", "eventType": "llm.completion",
         "value": 1250, "dimensions": {"model": "gpt-4o"}, "timestamp": "2026-03-15T11:59:30Z", "duplicate": false})");
-    QCOMPARE(compact(toJson(r)), compact(expected));
+    QCOMPARE(parsed(recordAnswer(r)), expected);
 
     r.duplicate = true;
-    QCOMPARE(toJson(r).value(u"duplicate"_s), QJsonValue(true));
+    QCOMPARE(parsed(recordAnswer(r)).value(u"duplicate"_s), QJsonValue(true));
 }
 
 void TestJsonCodec::encode_recordResultWithBurn()
@@ -981,7 +1061,7 @@ void TestJsonCodec::encode_recordResultWithBurn()
         "balance": {"customerId": "c", "balance": "0.000000", "reserve": "0.000000", "held": "0.000000",
                     "available": "0.000000"},
         "unpaid": "0.250000"})");
-    QCOMPARE(compact(toJson(r)), compact(expected));
+    QCOMPARE(parsed(recordAnswer(r)), expected);
 }
 
 void TestJsonCodec::encode_batchResult()
