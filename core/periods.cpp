@@ -118,7 +118,7 @@ QString toIso(const QDateTime& t)
     return QString::fromLatin1(text);
 }
 
-void appendIso(QByteArray& out, qint64 ms)
+void appendIso(QByteArray& out, qint64 ms, bool withMs)
 {
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm): QDateTime::toString cost more than
     // the rest of encoding a check answer.
@@ -135,7 +135,7 @@ void appendIso(QByteArray& out, qint64 ms)
     const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
     if (year < 0 || year > 9999) { // outside ISO 8601's four digits: Qt's own spelling
         const QDateTime u = fromMs(ms);
-        out += u.toString(u.time().msec() ? Qt::ISODateWithMs : Qt::ISODate).toLatin1();
+        out += u.toString(u.time().msec() || withMs ? Qt::ISODateWithMs : Qt::ISODate).toLatin1();
         return;
     }
     const auto digits = [&out](qint64 value, int width) {
@@ -155,7 +155,7 @@ void appendIso(QByteArray& out, qint64 ms)
     digits(msOfDay / 60'000 % 60, 2);
     out += ':';
     digits(msOfDay / 1000 % 60, 2);
-    if (msOfDay % 1000) {
+    if (msOfDay % 1000 || withMs) {
         out += '.';
         digits(msOfDay % 1000, 3);
     }

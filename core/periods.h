@@ -21,8 +21,9 @@ qint64 toMs(const QDateTime& t);
 QDateTime fromMs(qint64 ms);
 // ISO 8601 with milliseconds when present and a 'Z': "2026-11-26T03:37:33Z", "…33.250Z".
 QString toIso(const QDateTime& t);
-// The same spelling as toIso, appended to out, from milliseconds since the epoch (for the answers' encoders).
-void appendIso(QByteArray& out, qint64 ms);
+// The same spelling as toIso, appended to out, from milliseconds since the epoch (for the answers' encoders);
+// withMs: always ".mmm", for fixed-width log lines.
+void appendIso(QByteArray& out, qint64 ms, bool withMs = false);
 // Accepts ISO 8601 with 'Z' or an offset; returns an invalid QDateTime otherwise.
 QDateTime parseIso(const QString& text);
 

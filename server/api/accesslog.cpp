@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/periods.h"
+
 namespace Meterline::Api
 {
 
@@ -36,7 +38,7 @@ void AccessLog::write(
         return;
     QByteArray line;
     line.reserve(128);
-    line += QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toLatin1();
+    Periods::appendIso(line, QDateTime::currentMSecsSinceEpoch(), true);
     line += ' ';
     line += method;
     line += ' ';

@@ -1,6 +1,7 @@
 #include "server/api/jsonwriter.h"
 
 #include <QLocale>
+#include <algorithm>
 #include <cmath>
 
 #include "core/periods.h"
@@ -56,6 +57,20 @@ JsonWriter& JsonWriter::key(const char* name)
 
 void JsonWriter::quoted(const QString& text)
 {
+    // Identifiers and wire names are ASCII without escapes: copied as they are, without a UTF-8 conversion.
+    const bool plain = std::all_of(text.cbegin(), text.cend(), [](QChar c) {
+        return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != u'"' && c != u'\\';
+    });
+    if (plain) {
+        const qsizetype at = m_out.size();
+        m_out.resize(at + text.size() + 2);
+        char* out = m_out.data() + at;
+        *out++ = '"';
+        for (const QChar c : text)
+            *out++ = char(c.unicode());
+        *out = '"';
+        return;
+    }
     static const char hex[] = "0123456789abcdef";
     const QByteArray utf8 = text.toUtf8();
     m_out.reserve(m_out.size() + utf8.size() + 2);
@@ -117,8 +132,11 @@ JsonWriter& JsonWriter::value(double number)
 {
     separate();
     // QJsonDocument's spelling: whole numbers that fit 64 bits in full ("1000000000000000"), others shortest.
+    // Below 2^53 a whole number is exactly its integer, spelled much faster as one.
     const bool whole = std::abs(number) < 18446744073709551616.0 && std::trunc(number) == number;
-    if (std::isfinite(number))
+    if (whole && std::abs(number) < 9007199254740992.0 && !(number == 0 && std::signbit(number)))
+        m_out += QByteArray::number(qint64(number));
+    else if (std::isfinite(number))
         m_out += QByteArray::number(number, whole ? 'f' : 'g', QLocale::FloatingPointShortest);
     else
         m_out += "null";

@@ -46,6 +46,7 @@ public:
     // {"key": "value", ...} of a string map, keys in order.
     JsonWriter& stringMap(const Dimensions& map);
 
+    JsonWriter() { m_out.reserve(512); } // a check answer fits: no reallocation on the way
     QByteArray take() { return std::move(m_out); }
 
 private:

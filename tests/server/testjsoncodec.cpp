@@ -856,6 +856,11 @@ void TestJsonCodec::jsonWriter_matchesQJsonDocument_data()
     QTest::addRow("1e15") << QJsonValue(1e15);
     QTest::addRow("2^53+2") << QJsonValue(9007199254740994.0);
     QTest::addRow("tiny") << QJsonValue(5e-324);
+    QTest::addRow("minus zero") << QJsonValue(-0.0);
+    QTest::addRow("2^53") << QJsonValue(9007199254740992.0);
+    QTest::addRow("-2^60") << QJsonValue(-1152921504606846976.0);
+    QTest::addRow("1e20") << QJsonValue(1e20);
+    QTest::addRow("negative whole") << QJsonValue(-42.0);
     QTest::addRow("true") << QJsonValue(true);
     QTest::addRow("false") << QJsonValue(false);
     QTest::addRow("null") << QJsonValue(QJsonValue::Null);
