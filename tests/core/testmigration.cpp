@@ -1,10 +1,14 @@
 // Schema migrations: a database made by the first schema version opens, is migrated, and keeps its data;
-// a database newer than this build is refused with a clear error and left untouched.
+// a database newer than this build is refused with a clear error and left untouched. Runs on the test's
+// location: a SQLite file, or a fresh schema on PostgreSQL (core/testmigration@postgresql).
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <atomic>
+#include <memory>
 
 #include "core/database.h"
 #include "core/schema.h"
@@ -20,13 +24,12 @@ class TestMigration : public QObject
 
 private:
     // Builds a database at schema version `version` with raw SQL only, as an older build left it.
-    static void makeDatabaseAt(const QString& path, int version)
+    static void makeDatabaseAt(const TestLocation& location, int version)
     {
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old-build"));
-            db.setDatabaseName(path);
-            QVERIFY(db.open());
-            auto migrated = Schema::migrate(db, Database::Kind::Sqlite, version);
+            QSqlDatabase db = location.rawConnection(QStringLiteral("old-build"));
+            QVERIFY(db.isOpen());
+            auto migrated = Schema::migrate(db, location.kind(), version);
             QVERIFY2(migrated.ok(), migrated.ok() ? "" : qPrintable(migrated.error().message));
             QCOMPARE(migrated.value(), version);
             QSqlQuery q(db);
@@ -46,13 +49,12 @@ private:
         QSqlDatabase::removeDatabase(QStringLiteral("old-build"));
     }
 
-    static int storedVersion(const QString& path)
+    static int storedVersion(const TestLocation& location)
     {
         int version = -1;
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("inspect"));
-            db.setDatabaseName(path);
-            if (db.open()) {
+            QSqlDatabase db = location.rawConnection(QStringLiteral("inspect"));
+            if (db.isOpen()) {
                 QSqlQuery q(db);
                 if (q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next())
                     version = q.value(0).toInt();
@@ -68,9 +70,8 @@ private Q_SLOTS:
 
     void open_emptyFile_createsLatestSchema()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("fresh.db"));
-        auto db = Database::open(path);
+        TestLocation path;
+        auto db = Database::open(path.spec());
         QVERIFY(db.ok());
         QCOMPARE(db.value()->schemaVersion(), Schema::latestVersion());
         QCOMPARE(storedVersion(path), Schema::latestVersion());
@@ -78,12 +79,11 @@ private Q_SLOTS:
 
     void open_firstVersion_migratesAndKeepsData()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("v1.db"));
-        makeDatabaseAt(path, 1);
+        TestLocation path;
+        CHECKED(makeDatabaseAt(path, 1));
         QCOMPARE(storedVersion(path), 1);
 
-        auto db = Database::open(path);
+        auto db = Database::open(path.spec());
         QVERIFY2(db.ok(), db.ok() ? "" : qPrintable(db.error().message));
         QCOMPARE(db.value()->schemaVersion(), Schema::latestVersion());
         QCOMPARE(storedVersion(path), Schema::latestVersion());
@@ -117,22 +117,50 @@ private Q_SLOTS:
 
     void open_migrationIsIdempotent()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("twice.db"));
-        QVERIFY(Database::open(path).ok());
-        auto again = Database::open(path);
+        TestLocation path;
+        QVERIFY(Database::open(path.spec()).ok());
+        auto again = Database::open(path.spec());
         QVERIFY(again.ok());
         QCOMPARE(again.value()->schemaVersion(), Schema::latestVersion());
     }
 
+    // Servers started together on an empty database: one migrates, the others wait and find it done.
+    void open_concurrently_migratesOnce()
+    {
+        TestLocation path;
+        std::atomic<int> opened{0};
+        std::vector<std::unique_ptr<QThread>> threads;
+        for (int i = 0; i < 4; ++i) {
+            threads.emplace_back(QThread::create([&] {
+                auto db = Database::open(path.spec());
+                if (db.ok() && db.value()->schemaVersion() == Schema::latestVersion())
+                    ++opened;
+                else if (!db.ok())
+                    qWarning() << db.error().message;
+            }));
+        }
+        for (auto& t : threads)
+            t->start();
+        for (auto& t : threads)
+            QVERIFY(t->wait(60'000));
+        QCOMPARE(opened.load(), 4);
+        QCOMPARE(storedVersion(path), Schema::latestVersion());
+        QSqlDatabase db = path.rawConnection(QStringLiteral("count"));
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM schema_migrations")) && q.next());
+        QCOMPARE(q.value(0).toInt(), Schema::latestVersion());
+        q = QSqlQuery();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("count"));
+    }
+
     void open_withoutMigrate_refusesAnOlderSchema()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("old.db"));
-        makeDatabaseAt(path, 1);
+        TestLocation path;
+        CHECKED(makeDatabaseAt(path, 1));
         Database::Options options;
         options.migrate = false;
-        auto db = Database::open(path, options);
+        auto db = Database::open(path.spec(), options);
         QVERIFY(!db.ok());
         QVERIFY(db.error().message.contains(QStringLiteral("migrat")));
         QCOMPARE(storedVersion(path), 1);
@@ -140,13 +168,11 @@ private Q_SLOTS:
 
     void open_newerSchema_isRefusedAndUntouched()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("future.db"));
-        QVERIFY(Database::open(path).ok());
+        TestLocation path;
+        QVERIFY(Database::open(path.spec()).ok());
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("future"));
-            db.setDatabaseName(path);
-            QVERIFY(db.open());
+            QSqlDatabase db = path.rawConnection(QStringLiteral("future"));
+            QVERIFY(db.isOpen());
             QSqlQuery q(db);
             QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at)"
                                           " VALUES (999, 'from the future', 0)")));
@@ -154,7 +180,7 @@ private Q_SLOTS:
         }
         QSqlDatabase::removeDatabase(QStringLiteral("future"));
 
-        auto db = Database::open(path);
+        auto db = Database::open(path.spec());
         QVERIFY(!db.ok());
         QCOMPARE(db.error().code, ErrorCode::SchemaTooNew);
         QVERIFY(db.error().message.contains(QStringLiteral("999")));
