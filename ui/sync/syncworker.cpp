@@ -271,9 +271,9 @@ void SyncWorker::runSync()
         emit overviewReady(0, figures.value());
     if (m_sourceReachable)
         scheduleNext(false, false);
-    emit syncFinished();
     setStatus(m_sourceReachable ? SyncState::Idle : SyncState::Offline,
               m_sourceReachable ? QString() : m_status.message);
+    emit syncFinished();
 }
 
 Status SyncWorker::syncOnce()
