@@ -10,6 +10,7 @@
 #include "core/sql.h"
 #include "core/storedjson.h"
 #include "core/validation.h"
+#include "core/webhooks.h"
 
 namespace Meterline
 {
@@ -199,6 +200,13 @@ Catalog::logChange(const QSqlDatabase& db, const QString& entity, const QString&
                               {entity, id, op, atMs}));
 }
 
+bool CatalogSnapshot::subscribed(const QString& eventType) const
+{
+    return std::any_of(webhooks.cbegin(), webhooks.cend(), [&](const WebhookEndpoint& e) {
+        return e.events.contains(eventType);
+    });
+}
+
 Result<std::shared_ptr<const CatalogSnapshot>> Catalog::snapshot(const QSqlDatabase& db) const
 {
     auto version = Sql::scalar(db, QStringLiteral("SELECT value FROM meta WHERE key = 'config_version'"));
@@ -231,6 +239,18 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::snapshot(const QSqlDatab
             return p.error();
         fresh->plans.insert(id, p.value());
     }
+    auto customerLimits =
+        Sql::run(db, QStringLiteral("SELECT %1 FROM limits WHERE scope = 'customer'").arg(limitColumns));
+    if (!customerLimits.ok())
+        return customerLimits.error();
+    while (customerLimits.value().next()) {
+        Limit l = limitFrom(customerLimits.value());
+        fresh->customerLimits[l.customerId] << l;
+    }
+    auto webhooks = Webhooks::liveEndpoints(db);
+    if (!webhooks.ok())
+        return webhooks.error();
+    fresh->webhooks = webhooks.value();
     QMutexLocker lock(&m_cacheMutex);
     if (!m_cache || m_cache->version <= current)
         m_cache = fresh;

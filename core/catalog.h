@@ -20,6 +20,11 @@ struct CatalogSnapshot
     qint64 version = 0;
     QHash<QString, Meter> meters;
     QHash<QString, Plan> plans;
+    QHash<QString, QList<Limit>> customerLimits; // customer id → its own limits (scope customer)
+    QList<WebhookEndpoint> webhooks;             // live, enabled endpoints, without their secrets
+
+    // Whether any endpoint wants this event type: emission costs nothing while none does.
+    bool subscribed(const QString& eventType) const;
 };
 
 // Customers, plans, meters and limits: their validation, storage, and the change log.
@@ -64,6 +69,8 @@ public:
     Result<qint64> latestChange() const;
     static Status
     logChange(const QSqlDatabase& db, const QString& entity, const QString& id, const QString& op, qint64 atMs);
+    // Moves config_version, so every process reloads its snapshot (plans, meters, limits, webhook endpoints).
+    static Status bumpConfig(const QSqlDatabase& db);
 
 private:
     Status validateCustomer(const Customer& customer) const;
@@ -74,7 +81,6 @@ private:
     Result<Limit> writeLimit(const Limit& limit, bool replace);
     Result<Meter> writeMeter(const Meter& meter, bool replace);
     Result<Plan> writePlan(const Plan& plan, bool replace);
-    static Status bumpConfig(const QSqlDatabase& db);
     qint64 nowMs() const;
 
     Database& m_database;

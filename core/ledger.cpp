@@ -6,6 +6,7 @@
 #include "core/periods.h"
 #include "core/sql.h"
 #include "core/validation.h"
+#include "core/webhookoutbox.h"
 
 namespace Meterline
 {
@@ -82,8 +83,9 @@ Status insertTransaction(const QSqlDatabase& db, const LedgerTransaction& t, con
 
 } // namespace
 
-Ledger::Ledger(Database& database, Clock clock)
+Ledger::Ledger(Database& database, const WebhookOutbox& outbox, Clock clock)
     : m_database(database)
+    , m_outbox(outbox)
     , m_clock(std::move(clock))
 {
 }
@@ -201,6 +203,8 @@ Result<BalanceChangeResult> Ledger::change(const QString& customerId, const Bala
         return s.error();
     if (auto s = insertTransaction(tx.db(), t, fingerprint, now); !s.ok())
         return s.error();
+    if (auto s = m_outbox.balanceLowered(tx.db(), current.value().available(), b, now); !s.ok())
+        return s.error();
     if (auto s = Catalog::logChange(tx.db(), QStringLiteral("balance"), customerId, QStringLiteral("upsert"), now);
         !s.ok())
         return s.error();
@@ -228,6 +232,8 @@ Result<Balance> Ledger::setReserve(const QString& customerId, Money reserve, con
     b.reserve = reserve;
     // The reserve is not money moving: it changes what is available, not the balance, so no ledger row.
     if (auto s = writeBalance(tx.db(), customerId, b.balance, b.reserve, now); !s.ok())
+        return s.error();
+    if (auto s = m_outbox.balanceLowered(tx.db(), current.value().available(), b, now); !s.ok())
         return s.error();
     if (auto s = Catalog::logChange(tx.db(), QStringLiteral("balance"), customerId, QStringLiteral("upsert"), now);
         !s.ok())

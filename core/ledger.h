@@ -12,10 +12,12 @@ namespace Meterline
 
 // Prepaid balances. Every change of money is a ledger transaction written in the same database
 // transaction as the balance row; the balance row is the sum of its ledger amounts and never negative.
+class WebhookOutbox;
+
 class Ledger
 {
 public:
-    Ledger(Database& database, Clock clock);
+    Ledger(Database& database, const WebhookOutbox& outbox, Clock clock);
 
     Result<Balance> balance(const QString& customerId) const;
     Result<BalanceChangeResult> credit(const QString& customerId, const BalanceChange& change);
@@ -41,6 +43,7 @@ private:
     Result<BalanceChangeResult> change(const QString& customerId, const BalanceChange& change, TransactionKind kind);
 
     Database& m_database;
+    const WebhookOutbox& m_outbox; // balance.low / balance.depleted in the transaction that lowered available
     Clock m_clock;
 };
 

@@ -12,6 +12,7 @@
 #include "core/sql.h"
 #include "core/storedjson.h"
 #include "core/validation.h"
+#include "core/webhookoutbox.h"
 
 namespace Meterline
 {
@@ -63,9 +64,10 @@ const LimitStatus* leastRemaining(const QList<LimitStatus>& statuses, bool denyi
 
 } // namespace
 
-LimitChecker::LimitChecker(Database& database, const Catalog& catalog, Clock clock)
+LimitChecker::LimitChecker(Database& database, const Catalog& catalog, const WebhookOutbox& outbox, Clock clock)
     : m_database(database)
     , m_catalog(catalog)
+    , m_outbox(outbox)
     , m_clock(std::move(clock))
 {
 }
@@ -264,6 +266,13 @@ Result<CheckResult> LimitChecker::check(const CheckRequest& request)
             r.expiresAt = now.addSecs(request.reserveSeconds);
             if (auto s = Reservations::insert(db, r); !s.ok())
                 return s.error();
+            if (result.balance && r.credits.isPositive()) {
+                Balance after = *result.balance;
+                after.held += r.credits;
+                if (auto s = m_outbox.balanceLowered(db, *catalog.value(), result.balance->available(), after, nowMs);
+                    !s.ok())
+                    return s.error();
+            }
             if (auto s = tx->commit(); !s.ok())
                 return s.error();
             // The figures above are the state the decision rested on; the new hold is reported on its own.

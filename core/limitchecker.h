@@ -12,10 +12,12 @@ namespace Meterline
 // Answers "may this customer go on?" (SPEC §2 Limit, Balance, Reservation): reads each applying limit's
 // window from the rollups, adds the open holds, applies the balance rule and, when asked and allowed,
 // takes a reservation in the same write transaction, so racing checks never hold more than the cap.
+class WebhookOutbox;
+
 class LimitChecker
 {
 public:
-    LimitChecker(Database& database, const Catalog& catalog, Clock clock);
+    LimitChecker(Database& database, const Catalog& catalog, const WebhookOutbox& outbox, Clock clock);
 
     Result<CheckResult> check(const CheckRequest& request);
 
@@ -27,6 +29,7 @@ public:
 private:
     Database& m_database;
     const Catalog& m_catalog;
+    const WebhookOutbox& m_outbox; // a hold lowers available: balance notifications
     Clock m_clock;
 };
 

@@ -14,6 +14,7 @@
 #include "core/sql.h"
 #include "core/storedjson.h"
 #include "core/validation.h"
+#include "core/webhookoutbox.h"
 
 namespace Meterline
 {
@@ -93,9 +94,10 @@ struct Recorder::Context
     QHash<QString, std::optional<Customer>> customers;
 };
 
-Recorder::Recorder(Database& database, const Catalog& catalog, Clock clock)
+Recorder::Recorder(Database& database, const Catalog& catalog, const WebhookOutbox& outbox, Clock clock)
     : m_database(database)
     , m_catalog(catalog)
+    , m_outbox(outbox)
     , m_clock(std::move(clock))
 {
 }
@@ -247,6 +249,8 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
         if (auto s = Rollups::add(db, ctx.kind, meter.id, event.customerId, ts, event.value); !s.ok())
             return s.error();
     }
+    if (auto s = m_outbox.usageRecorded(db, *ctx.catalog, customer, event, ctx.nowMs); !s.ok())
+        return s.error();
 
     if (reservation) {
         // An expired hold no longer counts; the usage it was for is recorded all the same.
@@ -269,6 +273,12 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
         if (!balance.ok())
             return balance.error();
         result.balance = balance.value();
+        // available before the event: the burn lowered it; a hold this event settled had lowered it already.
+        const bool settled = reservation && Periods::toMs(reservation->expiresAt) > ctx.nowMs;
+        const Money before =
+            balance.value().available() - burned.value().amount - (settled ? reservation->credits : Money());
+        if (auto s = m_outbox.balanceLowered(db, *ctx.catalog, before, balance.value(), ctx.nowMs); !s.ok())
+            return s.error();
         if (auto s = Catalog::logChange(
                 db, QStringLiteral("balance"), event.customerId, QStringLiteral("upsert"), ctx.nowMs);
             !s.ok())

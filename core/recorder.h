@@ -14,10 +14,12 @@ namespace Meterline
 
 // Records events: validation, idempotent replay, the event row, its meters' rollups, the credits it
 // burns and the reservation it settles — all in one database transaction.
+class WebhookOutbox;
+
 class Recorder
 {
 public:
-    Recorder(Database& database, const Catalog& catalog, Clock clock);
+    Recorder(Database& database, const Catalog& catalog, const WebhookOutbox& outbox, Clock clock);
 
     Result<RecordResult> record(const EventInput& input);
     Result<BatchResult> recordBatch(const QList<EventInput>& inputs);
@@ -36,6 +38,7 @@ private:
 
     Database& m_database;
     const Catalog& m_catalog;
+    const WebhookOutbox& m_outbox; // notifications go out in the event's transaction
     Clock m_clock;
 };
 

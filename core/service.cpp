@@ -8,6 +8,7 @@
 #include "core/recorder.h"
 #include "core/sql.h"
 #include "core/usagereader.h"
+#include "core/webhookoutbox.h"
 #include "core/webhooks.h"
 
 namespace Meterline
@@ -17,9 +18,10 @@ Service::Service(Database& database, Clock clock)
     : m_database(database)
     , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentDateTimeUtc(); }))
     , m_catalog(std::make_unique<Catalog>(database, m_clock))
-    , m_ledger(std::make_unique<Ledger>(database, m_clock))
-    , m_recorder(std::make_unique<Recorder>(database, *m_catalog, m_clock))
-    , m_checker(std::make_unique<LimitChecker>(database, *m_catalog, m_clock))
+    , m_outbox(std::make_unique<WebhookOutbox>(*m_catalog))
+    , m_ledger(std::make_unique<Ledger>(database, *m_outbox, m_clock))
+    , m_recorder(std::make_unique<Recorder>(database, *m_catalog, *m_outbox, m_clock))
+    , m_checker(std::make_unique<LimitChecker>(database, *m_catalog, *m_outbox, m_clock))
     , m_usage(std::make_unique<UsageReader>(database, *m_catalog, m_clock))
     , m_keys(std::make_unique<ApiKeys>(database, m_clock))
     , m_webhooks(std::make_unique<Webhooks>(database, m_clock))
@@ -119,7 +121,10 @@ Status Service::deleteLimit(const QString& id)
 
 Result<CheckResult> Service::check(const CheckRequest& request)
 {
-    return Sql::retrying(m_database, [&] { return m_checker->check(request); });
+    auto result = Sql::retrying(m_database, [&] { return m_checker->check(request); });
+    if (result.ok() && !result.value().allowed) // a denial writes nothing else: limit.exceeded on its own
+        m_outbox->checkDenied(m_database, result.value(), m_clock());
+    return result;
 }
 Result<RecordResult> Service::record(const EventInput& input)
 {
@@ -234,6 +239,14 @@ Status Service::deleteWebhook(const QString& id)
 Result<QList<WebhookDelivery>> Service::webhookDeliveries(const QString& endpointId, int limit) const
 {
     return Sql::retrying(m_database, [&] { return m_webhooks->deliveries(endpointId, limit); });
+}
+Result<WebhookDelivery> Service::sendTestWebhook(const QString& endpointId)
+{
+    return Sql::retrying(m_database, [&] { return m_webhooks->sendTest(endpointId); });
+}
+Result<WebhookDelivery> Service::retryWebhookDelivery(const QString& endpointId, const QString& deliveryId)
+{
+    return Sql::retrying(m_database, [&] { return m_webhooks->retry(endpointId, deliveryId); });
 }
 
 Status Service::writeUsageCsv(const TimeRange& range, const QString& customerId, QIODevice& out) const

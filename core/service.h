@@ -19,6 +19,7 @@ class Ledger;
 class UsageReader;
 class ApiKeys;
 class Webhooks;
+class WebhookOutbox;
 
 using Clock = std::function<QDateTime()>; // returns UTC "now"
 
@@ -108,6 +109,10 @@ public:
     Result<WebhookEndpoint> webhook(const QString& id) const;
     Status deleteWebhook(const QString& id);
     Result<QList<WebhookDelivery>> webhookDeliveries(const QString& endpointId, int limit = 100) const;
+    // "Send test event": queues a webhook.test delivery to the endpoint (a running server sends it).
+    Result<WebhookDelivery> sendTestWebhook(const QString& endpointId);
+    // "Retry now": the delivery is due at once, under the same webhook-id (conflict while it is being sent).
+    Result<WebhookDelivery> retryWebhookDelivery(const QString& endpointId, const QString& deliveryId);
 
     // Incremental sync
     Result<ChangePage> changes(qint64 since, int limit = 1000) const;
@@ -118,6 +123,7 @@ private:
     Database& m_database;
     Clock m_clock;
     std::unique_ptr<Catalog> m_catalog;
+    std::unique_ptr<WebhookOutbox> m_outbox;
     std::unique_ptr<Ledger> m_ledger;
     std::unique_ptr<Recorder> m_recorder;
     std::unique_ptr<LimitChecker> m_checker;

@@ -441,6 +441,16 @@ struct WebhookEndpoint
     QDateTime createdAt;
 };
 
+// One HTTP attempt of a delivery: the answer's status (0 when none came), how long it took, what went wrong.
+struct WebhookAttempt
+{
+    int attempt = 0; // 1, 2, …
+    QDateTime startedAt;
+    qint64 durationMs = 0;
+    int status = 0;
+    QString error;
+};
+
 struct WebhookDelivery
 {
     QString id; // the webhook-id header: the same on every retry
@@ -453,6 +463,7 @@ struct WebhookDelivery
     QString lastError;
     QDateTime nextAttemptAt;
     QDateTime createdAt;
+    QList<WebhookAttempt> attemptLog; // oldest first
 };
 
 // An entry of the change log that drives incremental sync (GET /v1/changes).

@@ -10,6 +10,7 @@
 #include "core/database.h"
 #include "core/service.h"
 #include "server/api/apiserver.h"
+#include "server/api/webhookdispatcher.h"
 #include "server/http/httpserver.h"
 
 namespace Meterline
@@ -84,8 +85,12 @@ int ServeCommand::run(const Options& options, QIODevice& out, QIODevice& err)
         notifier.setEnabled(false);
         http.stop();
     });
+    // Webhook deliveries go out from their own thread; pending ones (from before a restart too) resume.
+    Api::WebhookDispatcher webhooks(*database.value(), Api::WebhookSender::Options::fromEnvironment());
+    webhooks.start();
     QObject::connect(&http, &Http::Server::stopped, qApp, [&] {
         api.stop(); // answers every record still waiting for its commit
+        webhooks.stop();
         QCoreApplication::exit(0);
     });
     struct sigaction action = {};

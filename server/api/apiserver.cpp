@@ -714,6 +714,18 @@ void ApiServer::addAdminRoutes()
                 return fail(limit.error());
             return answerList(m_service.webhookDeliveries(ctx.id(), limit.value()));
         });
+    addRoute("POST", QStringLiteral("/v1/webhooks/{id}/test"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
+        return answer(m_service.sendTestWebhook(ctx.id()), 202);
+    });
+    addRoute("POST",
+             QStringLiteral("/v1/webhooks/{id}/deliveries/{deliveryId}/retry"),
+             Access::Admin,
+             BodyCap,
+             [this](const RouteContext& ctx) {
+                 return answer(m_service.retryWebhookDelivery(
+                                   ctx.id(), ctx.params.value(QStringLiteral("deliveryId"))),
+                               202);
+             });
 }
 
 } // namespace Meterline::Api

@@ -582,7 +582,17 @@ QJsonObject toJson(const WebhookDelivery& d)
                        {QStringLiteral("lastStatus"), d.lastStatus > 0 ? QJsonValue(d.lastStatus) : QJsonValue()},
                        {QStringLiteral("lastError"), stringOrNull(d.lastError)},
                        {QStringLiteral("nextAttemptAt"), timeJson(d.nextAttemptAt)},
-                       {QStringLiteral("createdAt"), timeJson(d.createdAt)}};
+                       {QStringLiteral("createdAt"), timeJson(d.createdAt)},
+                       {QStringLiteral("attemptLog"), toJsonArray(d.attemptLog)}};
+}
+
+QJsonObject toJson(const WebhookAttempt& a)
+{
+    return QJsonObject{{QStringLiteral("attempt"), a.attempt},
+                       {QStringLiteral("startedAt"), timeJson(a.startedAt)},
+                       {QStringLiteral("durationMs"), a.durationMs},
+                       {QStringLiteral("status"), a.status > 0 ? QJsonValue(a.status) : QJsonValue()},
+                       {QStringLiteral("error"), stringOrNull(a.error)}};
 }
 
 QJsonObject toJson(const Change& c)

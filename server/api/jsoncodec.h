@@ -88,6 +88,7 @@ QJsonObject toJson(const ApiKey& key);
 QJsonObject toJson(const ApiKeyCreated& created);
 QJsonObject toJson(const WebhookEndpoint& endpoint);
 QJsonObject toJson(const WebhookDelivery& delivery);
+QJsonObject toJson(const WebhookAttempt& attempt);
 QJsonObject toJson(const Change& change);
 QJsonObject toJson(const ChangePage& page);
 
