@@ -56,6 +56,7 @@ struct Config
     int batchReps = 3;
     qint64 repBudgetMs = 2000; // a repetition also ends once this much time has passed
     QString dir;               // where the temporary stores go; empty: the system's temporary folder
+    QString db;                // the Meterline store: an empty postgresql:// database; empty: a SQLite file in dir
 };
 
 QTextStream& err()
@@ -495,7 +496,7 @@ private:
         closeCore();
         Database::Options options;
         options.durable = durable;
-        auto opened = Database::open(m_dir.filePath(u"core.db"_s), options);
+        auto opened = Database::open(m_config.db.isEmpty() ? m_dir.filePath(u"core.db"_s) : m_config.db, options);
         if (!opened.ok())
             return opened.error();
         m_db = std::move(opened).value();
@@ -884,7 +885,10 @@ private:
     void printTable(double seconds) const
     {
         QTextStream out(stdout);
-        out << "Meterline core benchmark: SQLite WAL + synchronous=FULL (Database::Options durable=true), "
+        out << "Meterline core benchmark: "
+            << (m_config.db.isEmpty() ? u"SQLite WAL + synchronous=FULL"_s
+                                      : u"PostgreSQL, synchronous_commit=on, loopback TCP"_s)
+            << " (Database::Options durable=true), "
             << CustomerCount << " customers, 3 meters, events with 2-3 dimensions over " << HistoryDays << " days\n";
         out << "store sizes " << sizeLabel(m_config.smallStore) << " and " << sizeLabel(m_config.largeStore)
             << " events; median of " << m_config.reps << " repetitions of up to " << m_config.ops
@@ -1007,7 +1011,12 @@ int main(int argc, char* argv[])
         u"quick"_s, u"Smoke run: stores of 1k and 20k events, 50 ops, 3 repetitions, batches of 1,000."_s);
     const QCommandLineOption dirOption(
         u"dir"_s, u"Folder for the temporary stores (default: the system temporary folder)."_s, u"PATH"_s);
-    parser.addOptions({largeOption, opsOption, repsOption, quickOption, dirOption});
+    const QCommandLineOption dbOption(u"db"_s,
+                                      u"Run the Meterline store on this empty PostgreSQL database "
+                                      u"(postgresql://user@host:port/db) instead of a SQLite file; the baseline "
+                                      u"stays plain SQLite (bench/run-core-bench.sh --postgresql starts one)."_s,
+                                      u"URL"_s);
+    parser.addOptions({largeOption, opsOption, repsOption, quickOption, dirOption, dbOption});
 
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "meterline-core-bench: %s\n", qPrintable(parser.errorText()));
@@ -1067,6 +1076,7 @@ int main(int argc, char* argv[])
         return 2;
     }
     config.dir = parser.value(dirOption);
+    config.db = parser.value(dbOption);
 
     qInstallMessageHandler(countingMessageHandler);
     std::signal(SIGINT, onSignal);

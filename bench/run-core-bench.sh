@@ -4,6 +4,7 @@
 #   bench/run-core-bench.sh                  # 10k and 1M stored events
 #   bench/run-core-bench.sh --large 10000000 # the issue's 10M figure (seeding takes several minutes)
 #   bench/run-core-bench.sh --quick          # smoke run
+#   bench/run-core-bench.sh --postgresql [...] # the same run on SQLite, then on a private durable PostgreSQL 15
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,4 +21,17 @@ if ! { cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
     exit 1
 fi
 
-exec "$build/bench/meterline-core-bench" "$@"
+if [[ "${1:-}" != --postgresql ]]; then
+    exec "$build/bench/meterline-core-bench" "$@"
+fi
+# One run, both stores: SQLite first, then PostgreSQL (a private server on loopback with fsync and
+# synchronous_commit on, in a temporary folder, stopped at the end; scripts/pg-test-server.sh).
+shift
+state="$(mktemp -d)"
+trap 'bash "$root/scripts/pg-test-server.sh" stop "$state" >/dev/null; rm -rf "$state" "$log"' EXIT
+url=$(bash "$root/scripts/pg-test-server.sh" start "$state" "${METERLINE_BENCH_PG_PORT:-25498}" durable)
+echo "== SQLite" >&2
+"$build/bench/meterline-core-bench" "$@"
+echo
+echo "== PostgreSQL 15 at $url" >&2
+"$build/bench/meterline-core-bench" --db "$url" "$@"

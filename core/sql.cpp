@@ -353,6 +353,8 @@ Status WriteTransaction::resolveLostCommit(qint64 transactionId, const Error& lo
 
 Result<bool> WriteTransaction::committed(const Database& database, qint64 transactionId)
 {
+    if (database.kind() != Database::Kind::Postgres)
+        return Error::storage(QStringLiteral("transaction ids are PostgreSQL's"));
     // On a connection of its own: the transaction's own connection is gone.
     const QString name = QStringLiteral("commit-probe@%1").arg(quintptr(QThread::currentThreadId()), 0, 16);
     Result<bool> outcome = Error::storage(QStringLiteral("the database cannot be reached"));

@@ -154,6 +154,29 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("count"));
     }
 
+    // Month ranges over every customer and retention find events by time: on PostgreSQL through a block-range
+    // index (kilobytes at hundreds of millions of rows), on SQLite through a B-tree.
+    void eventsTimeIndex_isBlockRangeOnPostgres()
+    {
+        TestLocation path;
+        QVERIFY(Database::open(path.spec()).ok());
+        QString method;
+        {
+            QSqlDatabase db = path.rawConnection(QStringLiteral("index"));
+            QSqlQuery q(db);
+            QVERIFY(q.exec(path.isPostgres()
+                               ? QStringLiteral("SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam"
+                                                " WHERE c.relname = 'events_ts'"
+                                                " AND c.relnamespace = current_schema()::regnamespace")
+                               : QStringLiteral("SELECT 'btree' FROM sqlite_master WHERE type = 'index'"
+                                                " AND name = 'events_ts' AND tbl_name = 'events'")));
+            if (q.next())
+                method = q.value(0).toString();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("index"));
+        QCOMPARE(method, path.isPostgres() ? QStringLiteral("brin") : QStringLiteral("btree"));
+    }
+
     void open_withoutMigrate_refusesAnOlderSchema()
     {
         TestLocation path;
