@@ -98,7 +98,19 @@ Result<Balance> Ledger::read(const QSqlDatabase& db, const QString& customerId, 
         db, QStringLiteral("SELECT balance, reserve FROM balances WHERE customer_id = ?") + forUpdate, {customerId});
     if (!row.ok())
         return row.error();
-    if (row.value().next()) {
+    const bool found = row.value().next();
+    if (!found && !forUpdate.isEmpty()) {
+        // PostgreSQL: FOR UPDATE locks no row that is not there, so two first writes of a customer would race.
+        // Make the row (a racing maker waits for the first, then finds it made) and read it again, locked.
+        auto made = Sql::exec(db,
+                              QStringLiteral("INSERT INTO balances (customer_id, balance, reserve, updated_at)"
+                                             " VALUES (?, 0, 0, ?) ON CONFLICT (customer_id) DO NOTHING"),
+                              {customerId, nowMs});
+        if (!made.ok())
+            return made.error();
+        return read(db, customerId, nowMs, forUpdate);
+    }
+    if (found) {
         b.balance = Money::fromMicros(row.value().value(0).toLongLong());
         b.reserve = Money::fromMicros(row.value().value(1).toLongLong());
     }
