@@ -202,7 +202,7 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
 
     std::optional<Reservation> reservation;
     if (!input.reservationId.isEmpty()) {
-        auto found = Reservations::find(db, input.reservationId);
+        auto found = Reservations::find(db, input.reservationId, ctx.forUpdate);
         if (!found.ok())
             return found.error();
         if (!found.value() || found.value()->customerId != input.customerId) {

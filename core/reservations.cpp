@@ -18,11 +18,13 @@ Status toStatus(const Result<int>& r)
 
 } // namespace
 
-Result<std::optional<Reservation>> Reservations::find(const QSqlDatabase& db, const QString& id)
+Result<std::optional<Reservation>>
+Reservations::find(const QSqlDatabase& db, const QString& id, const QString& forUpdate)
 {
     auto q = Sql::run(db,
                       QStringLiteral("SELECT id, customer_id, meter_id, amount, credits, state, expires_at, created_at"
-                                     " FROM reservations WHERE id = ?"),
+                                     " FROM reservations WHERE id = ?")
+                          + forUpdate,
                       {id});
     if (!q.ok())
         return q.error();

@@ -12,7 +12,9 @@ namespace Meterline
 class Reservations
 {
 public:
-    static Result<std::optional<Reservation>> find(const QSqlDatabase& db, const QString& id);
+    // forUpdate: WriteTransaction::forUpdate(), so that two servers settling one hold take turns.
+    static Result<std::optional<Reservation>>
+    find(const QSqlDatabase& db, const QString& id, const QString& forUpdate = {});
     static Status insert(const QSqlDatabase& db, const Reservation& reservation);
     // Units held on a meter's limits: holds on that meter and holds taken on all the customer's limits.
     static Result<double>

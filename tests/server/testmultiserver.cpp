@@ -98,6 +98,7 @@ private Q_SLOTS:
     void initTestCase();
     void debits_exactlyTheBalanceWinsAcrossServers();
     void reservations_neverPassTheCapAcrossServers();
+    void settle_oneEventPerReservationAcrossServers();
     void events_duplicatesAndRetriesCountOnce();
     void cleanupTestCase();
 
@@ -291,6 +292,41 @@ void TestMultiServer::reservations_neverPassTheCapAcrossServers()
     QVERIFY(!state->allowed);
 }
 
+void TestMultiServer::settle_oneEventPerReservationAcrossServers()
+{
+    // 20 holds, taken in process; each is then named by two events at once, one through each server.
+    QStringList holds;
+    for (int i = 0; i < 20; ++i) {
+        CheckRequest request;
+        request.customerId = Spender;
+        request.meterId = Tokens;
+        request.reserve = 1;
+        const auto checked = m_store->service().check(request);
+        VERIFY_OK(checked);
+        QVERIFY(checked->reservation);
+        holds << checked->reservation->id;
+    }
+    QList<Call> calls;
+    for (const QString& hold : std::as_const(holds)) {
+        for (int server = 0; server < 2; ++server) {
+            calls << Call{server,
+                          QStringLiteral("/v1/events"),
+                          {{"customerId", Spender}, {"eventType", "llm.settle"}, {"reservationId", hold}}};
+        }
+    }
+    const QList<Answer> answers = sendAll(calls);
+    for (int i = 0; i < calls.size(); i += 2) {
+        const QList<int> statuses{answers[i].status, answers[i + 1].status};
+        QVERIFY2(statuses.count(201) == 1 && statuses.count(409) == 1,
+                 qPrintable(QStringLiteral("%1 and %2").arg(statuses[0]).arg(statuses[1])));
+    }
+    for (const QString& hold : std::as_const(holds)) {
+        const auto r = m_store->service().reservation(hold);
+        VERIFY_OK(r);
+        QVERIFY(r->state == ReservationState::Settled);
+    }
+}
+
 void TestMultiServer::events_duplicatesAndRetriesCountOnce()
 {
     constexpr int Events = 10'000;
@@ -352,14 +388,14 @@ void TestMultiServer::events_duplicatesAndRetriesCountOnce()
         stored += page->data.size();
         cursor = page->nextCursor;
     } while (!cursor.isEmpty());
-    QCOMPARE(stored, Events);
+    QCOMPARE(stored, Events + 20);
     UsageQuery usage;
     usage.meterId = Tokens;
     usage.customerId = Spender;
     usage.period = NamedPeriod::CurrentMonth;
     auto used = m_store->service().usage(usage);
     VERIFY_OK(used);
-    QCOMPARE(used->value, double(Events));
+    QCOMPARE(used->value, double(Events + 20)); // and the 20 events that settled holds
 }
 
 QTEST_GUILESS_MAIN(TestMultiServer)
