@@ -4,19 +4,21 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
-#include <QPixmap>
-#include <QTimer>
+#include <QSettings>
+#include <QUrl>
 #include <cstdio>
+#include <memory>
 
 #include "core/database.h"
+#include "ui/dashboardsettings.h"
 #include "ui/mainwindow.h"
+#include "ui/screenshotrunner.h"
+#include "ui/sync/synctypes.h"
 
 using namespace Qt::StringLiterals;
 
 namespace
 {
-
-constexpr int ScreenshotTimeoutMs = 120'000;
 
 void printError(const QString& message)
 {
@@ -33,6 +35,7 @@ QString translate(const char* text)
 int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
+    QApplication::setOrganizationName(u"Meterline"_s);
     QApplication::setApplicationName(u"Meterline"_s);
     QApplication::setApplicationDisplayName(u"Meterline"_s);
     QApplication::setApplicationVersion(QStringLiteral(METERLINE_VERSION));
@@ -45,12 +48,15 @@ int main(int argc, char* argv[])
                                       translate("The database: a SQLite file or postgresql://… (default: %1).")
                                           .arg(Meterline::Database::defaultPath()),
                                       translate("path"));
+    const QCommandLineOption serverOption(
+        u"server"_s, translate("A meterline-server URL, e.g. http://127.0.0.1:8787."), translate("url"));
+    const QCommandLineOption keyOption(
+        u"key"_s, translate("An admin key of that server (with --server)."), translate("key"));
     const QCommandLineOption screenshotOption(
-        u"screenshot"_s,
-        translate("Save the window to a PNG file once the first data arrived, then exit."),
-        translate("file"));
-    parser.addOption(dbOption);
-    parser.addOption(screenshotOption);
+        u"screenshots"_s,
+        translate("Save a PNG of each main page into this folder once the data arrived, then exit."),
+        translate("folder"));
+    parser.addOptions({dbOption, serverOption, keyOption, screenshotOption});
     if (!parser.parse(QApplication::arguments())) {
         printError(parser.errorText());
         return 2;
@@ -63,47 +69,49 @@ int main(int argc, char* argv[])
         printError(translate("unexpected argument: %1").arg(parser.positionalArguments().constFirst()));
         return 2;
     }
-
-    Meterline::SnapshotWorker::Options options;
-    options.databaseSpec = parser.isSet(dbOption) ? parser.value(dbOption) : Meterline::Database::defaultPath();
-    options.demoDataWhenEmpty = true; // a first start shows a filled console
-    if (options.databaseSpec.isEmpty()) {
-        printError(translate("--db needs a path"));
+    if (parser.isSet(serverOption) && parser.isSet(dbOption)) {
+        printError(translate("--db and --server exclude each other"));
         return 2;
     }
-    if (!options.databaseSpec.startsWith(u"postgres"_s)) {
-        const QString folder = QFileInfo(options.databaseSpec).absolutePath();
-        if (!QDir().mkpath(folder)) {
-            printError(translate("cannot create the folder %1").arg(folder));
-            return 1;
+    if (parser.isSet(serverOption) != parser.isSet(keyOption)) {
+        printError(translate("--server needs --key (an admin key), and --key needs --server"));
+        return 2;
+    }
+
+    Meterline::Dashboard::ConnectionSpec spec;
+    if (parser.isSet(serverOption)) {
+        const QUrl url(parser.value(serverOption), QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s)) {
+            printError(translate("--server needs an http:// or https:// URL, got %1").arg(parser.value(serverOption)));
+            return 2;
         }
+        spec = Meterline::Dashboard::ConnectionSpec::remote(url, parser.value(keyOption));
+    } else {
+        const QString database = parser.isSet(dbOption) ? parser.value(dbOption) : Meterline::Database::defaultPath();
+        if (database.isEmpty()) {
+            printError(translate("--db needs a path"));
+            return 2;
+        }
+        if (!database.startsWith(u"postgres"_s)) {
+            const QString folder = QFileInfo(database).absolutePath();
+            if (!QDir().mkpath(folder)) {
+                printError(translate("cannot create the folder %1").arg(folder));
+                return 1;
+            }
+        }
+        spec = Meterline::Dashboard::ConnectionSpec::local(database);
+        spec.demoDataWhenEmpty = true; // a first start shows a filled console
     }
 
-    Meterline::MainWindow window(options);
-
-    if (parser.isSet(screenshotOption)) {
-        const QString file = parser.value(screenshotOption);
-        QObject::connect(&window, &Meterline::MainWindow::snapshotApplied, &app, [&window, file] {
-            // Let the view lay out and paint the new rows first.
-            QTimer::singleShot(100, &window, [&window, file] {
-                if (!window.grab().save(file, "PNG")) {
-                    printError(translate("cannot write %1").arg(file));
-                    QCoreApplication::exit(1);
-                    return;
-                }
-                QCoreApplication::exit(0);
-            });
-        });
-        QObject::connect(&window, &Meterline::MainWindow::syncFailed, &app, [](const QString& message) {
-            printError(message);
-            QCoreApplication::exit(1);
-        });
-        QTimer::singleShot(ScreenshotTimeoutMs, &app, [] {
-            printError(translate("no data within %1 s").arg(ScreenshotTimeoutMs / 1000));
-            QCoreApplication::exit(1);
-        });
-    }
-
+    QSettings store;
+    Meterline::DashboardSettings settings(store);
+    Meterline::MainWindow window(settings);
+    std::unique_ptr<Meterline::ScreenshotRunner> screenshots;
+    if (parser.isSet(screenshotOption))
+        screenshots = std::make_unique<Meterline::ScreenshotRunner>(window, parser.value(screenshotOption));
+    else
+        settings.addRecentConnection(spec.displayName());
+    window.open(spec);
     window.show();
     return QApplication::exec();
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Writes the dashboard screenshots under docs/screenshots/, rendered offscreen on a temporary database that the
-# dashboard fills with its demo data on first start.
+# Writes the dashboard screenshots under docs/screenshots/ (one PNG per main page, 1440x900), rendered offscreen
+# on a temporary database that the dashboard fills with its demo data on first start.
 #
 #   scripts/screenshots.sh            # builds in ./build if needed
 #   BUILD_DIR=build-ui scripts/screenshots.sh
@@ -28,5 +28,5 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE=en
 export QT_STYLE_OVERRIDE=Fusion
 export XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config"
 
-"$build/app/meterline" --db "$tmp/meterline.db" --screenshot "$out/main-window.png"
-echo "wrote $out/main-window.png"
+rm -f "$out/main-window.png" # the single-window picture of the first dashboard
+"$build/app/meterline" --db "$tmp/meterline.db" --screenshots "$out"

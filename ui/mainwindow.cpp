@@ -2,22 +2,43 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QFileInfo>
+#include <QCloseEvent>
+#include <QDateTime>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
-#include <QLineEdit>
+#include <QListWidget>
+#include <QLocale>
 #include <QMenuBar>
-#include <QSortFilterProxyModel>
+#include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
-#include <QTableView>
-#include <QVBoxLayout>
 
-#include "models/customerusagemodel.h"
-
-using namespace Qt::StringLiterals;
+#include "models/apikeysmodel.h"
+#include "models/balancesmodel.h"
+#include "models/customersmodel.h"
+#include "models/eventsmodel.h"
+#include "models/ledgermodel.h"
+#include "models/limitsmodel.h"
+#include "models/metersmodel.h"
+#include "models/plansmodel.h"
+#include "models/webhooksmodel.h"
+#include "ui/dashboardsettings.h"
+#include "ui/dialogs/aboutdialog.h"
+#include "ui/dialogs/connectiondialog.h"
+#include "ui/pages/actionrunner.h"
+#include "ui/pages/balancespage.h"
+#include "ui/pages/billingpage.h"
+#include "ui/pages/customeractions.h"
+#include "ui/pages/customerspage.h"
+#include "ui/pages/eventspage.h"
+#include "ui/pages/overviewpage.h"
+#include "ui/pages/planspage.h"
+#include "ui/pages/settingspage.h"
+#include "ui/pages/tablepanel.h"
+#include "ui/pages/webhookspage.h"
+#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {
@@ -25,230 +46,262 @@ namespace Meterline
 namespace
 {
 
-constexpr int AutoRefreshMs = 30'000;
+QString key(const char* name)
+{
+    return QString::fromLatin1(name);
+}
 
 } // namespace
 
-MainWindow::MainWindow(const SnapshotWorker::Options& options, QWidget* parent)
+MainWindow::MainWindow(DashboardSettings& settings, QWidget* parent)
     : QMainWindow(parent)
+    , m_settings(settings)
 {
-    qRegisterMetaType<Meterline::CustomerUsageRow>();
-    qRegisterMetaType<QList<Meterline::CustomerUsageRow>>();
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Meterline"));
 
-    const QFileInfo store(options.databaseSpec);
-    const QString storeName =
-        options.databaseSpec.startsWith(u"postgres"_s) ? options.databaseSpec.section(u'@', -1) : store.fileName();
-    setWindowTitle(tr("Meterline \u2014 %1").arg(storeName));
-    setObjectName(u"mainWindow"_s);
+    m_context.settings = &settings;
+    m_context.client = new Dashboard::SyncClient(this);
+    m_context.models.customers = new CustomersModel(this);
+    m_context.models.plans = new PlansModel(this);
+    m_context.models.meters = new MetersModel(this);
+    m_context.models.limits = new LimitsModel(this);
+    m_context.models.balances = new BalancesModel(this);
+    m_context.models.apiKeys = new ApiKeysModel(this);
+    m_context.models.webhooks = new WebhooksModel(this);
+    m_context.models.events = new EventsModel(this);
+    m_context.models.ledger = new LedgerModel(this);
+    m_context.models.balances->setLowThreshold(settings.lowBalance());
+    m_context.client->bindModels(m_context.models);
+    m_context.actions = new ActionRunner(*m_context.client, this);
+    m_customerActions = new CustomerActions(m_context, this);
 
-    // Models: a snapshot adapter behind a sorting, filtering proxy.
-    m_model = new CustomerUsageModel(this);
-    m_proxy = new QSortFilterProxyModel(this);
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(CustomerUsageModel::RawRole);
-    m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setFilterKeyColumn(-1); // every column
-    m_proxy->setDynamicSortFilter(true);
+    buildPages();
+    buildMenus();
 
-    // Central area: a title and the filter above the table.
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
-    layout->setContentsMargins(12, 10, 12, 6);
-    layout->setSpacing(8);
-
-    auto* header = new QHBoxLayout;
-    m_title = new QLabel(central);
-    m_title->setObjectName(u"titleLabel"_s);
-    QFont titleFont = m_title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
-    header->addWidget(m_title);
-    header->addStretch(1);
-    m_filter = new QLineEdit(central);
-    m_filter->setObjectName(u"filterEdit"_s);
-    m_filter->setPlaceholderText(tr("Filter customers (Ctrl+F)"));
-    m_filter->setClearButtonEnabled(true);
-    m_filter->setMinimumWidth(280);
-    header->addWidget(m_filter);
-    layout->addLayout(header);
-
-    m_table = new QTableView(central);
-    m_table->setObjectName(u"customerTable"_s);
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(CustomerUsageModel::TokensColumn, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setShowGrid(false);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setHighlightSections(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_table->horizontalHeader()->setSectionResizeMode(CustomerUsageModel::NameColumn, QHeaderView::Stretch);
-    layout->addWidget(m_table, 1);
-    setCentralWidget(central);
-
-    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
-        m_proxy->setFilterFixedString(text.trimmed());
-        updateCount();
-    });
-
-    // Menus and shortcuts.
-    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
-    QAction* refreshAction = fileMenu->addAction(tr("&Refresh"));
-    refreshAction->setShortcut(QKeySequence::Refresh); // F5
-    refreshAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
-    connect(refreshAction, &QAction::triggered, this, &MainWindow::refresh);
-    fileMenu->addSeparator();
-    QAction* quitAction = fileMenu->addAction(tr("&Quit"));
-    quitAction->setShortcut(QKeySequence::Quit);
-    quitAction->setMenuRole(QAction::QuitRole);
-    connect(quitAction, &QAction::triggered, this, &QWidget::close);
-
-    QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
-    QAction* findAction = editMenu->addAction(tr("&Find Customer"));
-    findAction->setShortcut(QKeySequence::Find); // Ctrl+F
-    connect(findAction, &QAction::triggered, this, [this] {
-        m_filter->setFocus(Qt::ShortcutFocusReason);
-        m_filter->selectAll();
-    });
-
-    // Status bar: sync state on the left, the customer count on the right.
     m_statusLabel = new QLabel(this);
-    m_statusLabel->setObjectName(u"syncStatusLabel"_s);
+    m_statusLabel->setObjectName(QStringLiteral("syncStatusLabel"));
     statusBar()->addWidget(m_statusLabel, 1);
-    m_countLabel = new QLabel(this);
-    m_countLabel->setObjectName(u"countLabel"_s);
-    statusBar()->addPermanentWidget(m_countLabel);
+    m_queueLabel = new QLabel(this);
+    m_queueLabel->setObjectName(QStringLiteral("queueLabel"));
+    statusBar()->addPermanentWidget(m_queueLabel);
+    connect(m_context.actions, &ActionRunner::notice, this, [this](const QString& text) {
+        statusBar()->showMessage(text, 8000);
+    });
+    connect(m_context.client, &Dashboard::SyncClient::statusChanged, this, &MainWindow::onStatus);
+    connect(m_context.client, &Dashboard::SyncClient::syncFinished, this, [this] {
+        if (m_reloadAfterSync) {
+            m_reloadAfterSync = false;
+            if (Page* current = page(currentPage()))
+                current->reload();
+        }
+        emit synced();
+    });
+    connect(&settings, &DashboardSettings::changed, this, [this] {
+        m_context.models.balances->setLowThreshold(m_settings.lowBalance());
+    });
 
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCount);
-    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCount);
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::updateCount);
-
-    // The I/O thread and its worker (STYLE §3: parentless worker, moveToThread, deleteLater on finished).
-    m_ioThread.setObjectName(u"meterline-io"_s);
-    m_worker = new SnapshotWorker(options); // no parent: it changes thread
-    m_worker->moveToThread(&m_ioThread);
-    // Emitted on the I/O thread after its event loop stopped: the worker drops its connection there.
-    connect(&m_ioThread, &QThread::finished, m_worker, &SnapshotWorker::shutdown, Qt::DirectConnection);
-    connect(&m_ioThread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &SnapshotWorker::snapshotReady, this, &MainWindow::onSnapshotReady);
-    connect(m_worker, &SnapshotWorker::failed, this, &MainWindow::onFailed);
-    connect(m_worker, &SnapshotWorker::demoDataStarted, this, &MainWindow::onDemoDataStarted);
-    m_ioThread.start();
-
-    m_autoRefresh.setInterval(AutoRefreshMs);
-    connect(&m_autoRefresh, &QTimer::timeout, this, &MainWindow::refresh);
-    m_autoRefresh.start();
-
-    resize(1100, 650);
-    m_table->setFocus(Qt::OtherFocusReason);
-    updateCount();
-    refresh();
+    const int em = fontMetrics().averageCharWidth();
+    resize(em * 170, fontMetrics().height() * 48);
+    restoreWindowState();
 }
 
-MainWindow::~MainWindow()
+MainWindow::~MainWindow() = default; // the sync client (a child) stops its thread
+
+void MainWindow::buildPages()
 {
-    m_autoRefresh.stop();
-    m_ioThread.quit();
-    m_ioThread.wait();
+    m_pages = {new OverviewPage(m_context, this),
+               new CustomersPage(m_context, *m_customerActions, this),
+               new PlansPage(m_context, *m_customerActions, this),
+               new MetersPage(m_context, this),
+               new BalancesPage(m_context, *m_customerActions, this),
+               new EventsPage(m_context, this),
+               new BillingPage(m_context, this),
+               new WebhooksPage(m_context, this),
+               new ApiKeysPage(m_context, this),
+               new SettingsPage(m_context, this)};
+    m_billingPage = page<BillingPage>();
+    m_settingsPage = page<SettingsPage>();
+    connect(m_settingsPage, &SettingsPage::connectRequested, this, &MainWindow::showConnectionDialog);
+
+    m_navigation = new QListWidget(this);
+    m_navigation->setObjectName(QStringLiteral("navigation"));
+    m_stack = new QStackedWidget(this);
+    for (Page* p : std::as_const(m_pages)) {
+        m_navigation->addItem(p->title());
+        m_stack->addWidget(p);
+    }
+    QFont navigationFont = m_navigation->font();
+    navigationFont.setPointSizeF(navigationFont.pointSizeF() * 1.1);
+    m_navigation->setFont(navigationFont);
+    m_navigation->setSpacing(fontMetrics().height() / 6);
+    // As wide as the longest page name, whatever the font and DPI.
+    m_navigation->setFixedWidth(m_navigation->sizeHintForColumn(0) + 4 * fontMetrics().averageCharWidth());
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_navigation);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+
+    connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0)
+            return;
+        m_stack->setCurrentIndex(row);
+        if (m_context.client->status().lastSuccess.isValid())
+            page(row)->reload();
+    });
+    m_navigation->setCurrentRow(OverviewPageIndex);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* connectAction = file->addAction(tr("&Connect\u2026"), this, &MainWindow::showConnectionDialog);
+    connectAction->setShortcut(QKeySequence::Open);
+    QAction* refreshAction = file->addAction(tr("&Refresh"), this, &MainWindow::refresh);
+    refreshAction->setShortcut(QKeySequence::Refresh); // F5
+    refreshAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    QAction* exportAction = file->addAction(tr("&Export Invoice CSV\u2026"), this, &MainWindow::exportInvoices);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* find = edit->addAction(tr("&Find"), this, &MainWindow::findInPage);
+    find->setShortcut(QKeySequence::Find); // Ctrl+F
+    edit->addAction(tr("New &Customer\u2026"), m_customerActions, &CustomerActions::newCustomer);
+
+    QMenu* go = menuBar()->addMenu(tr("&Go"));
+    for (int i = 0; i < m_pages.size(); ++i) {
+        QAction* action = go->addAction(m_pages.at(i)->title(), this, [this, i] { showPage(i); });
+        if (i < 9)
+            action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Meterline"), this, [this] {
+        openDialog(new AboutDialog(m_context.client->connection().displayName(), this));
+    });
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::open(const Dashboard::ConnectionSpec& spec)
+{
+    Dashboard::ConnectionSpec withSettings = spec;
+    withSettings.syncIntervalMs = m_settings.refreshSeconds() * 1000;
+    withSettings.lowBalanceThreshold = m_settings.lowBalance();
+    setWindowTitle(tr("Meterline \u2014 %1").arg(spec.displayName()));
+    m_settingsPage->setConnectionText(spec.isRemote() ? tr("Remote server %1").arg(spec.displayName())
+                                                      : tr("Local database %1").arg(spec.displayName()));
+    m_reloadAfterSync = true;
+    m_context.client->open(withSettings);
+}
+
+int MainWindow::currentPage() const
+{
+    return m_navigation->currentRow();
+}
+
+void MainWindow::showPage(int index)
+{
+    m_navigation->setCurrentRow(index);
+}
+
+QString MainWindow::statusText() const
+{
+    return m_statusLabel->text();
 }
 
 void MainWindow::refresh()
 {
-    if (m_syncing) {
-        m_refreshPending = true;
-        return;
-    }
-    m_syncing = true;
-    m_refreshPending = false;
-    updateStatus();
-    QMetaObject::invokeMethod(m_worker, &SnapshotWorker::refresh, Qt::QueuedConnection);
+    m_reloadAfterSync = true; // the visible page asks its queries again once the data are current
+    m_context.client->refresh();
 }
 
-void MainWindow::onSnapshotReady(const QList<CustomerUsageRow>& rows)
+void MainWindow::findInPage()
 {
-    m_model->applySnapshot(rows);
-    m_lastSuccess = QDateTime::currentDateTimeUtc();
-    m_lastError.clear();
-    m_generatingDemoData = false;
-    if (!m_columnsFitted && !rows.isEmpty())
-        fitColumns();
-    finishSync();
-    emit snapshotApplied(int(rows.size()));
+    if (Page* current = page(currentPage()))
+        current->focusFind();
 }
 
-void MainWindow::onFailed(const QString& message)
+void MainWindow::exportInvoices()
 {
-    m_lastError = message;
-    m_generatingDemoData = false;
-    finishSync();
-    emit syncFailed(message);
+    showPage(BillingPageIndex);
+    m_billingPage->exportInvoices();
 }
 
-void MainWindow::onDemoDataStarted()
+void MainWindow::showConnectionDialog()
 {
-    m_generatingDemoData = true;
-    updateStatus();
+    auto* dialog = new ConnectionDialog(m_settings, this);
+    dialog->setEntry(m_context.client->connection().displayName());
+    openDialog(dialog);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { open(dialog->connection()); });
 }
 
-void MainWindow::finishSync()
-{
-    m_syncing = false;
-    updateStatus();
-    if (m_refreshPending)
-        refresh();
-}
-
-void MainWindow::updateStatus()
+void MainWindow::onStatus(const Dashboard::SyncStatus& status)
 {
     const QLocale locale;
-    const QString lastSuccess =
-        m_lastSuccess.isValid() ? locale.toString(m_lastSuccess.toLocalTime(), u"yyyy-MM-dd HH:mm:ss"_s) : QString();
-
-    // The title names the calendar month (UTC) the usage columns cover.
-    const QDateTime month = m_lastSuccess.isValid() ? m_lastSuccess : QDateTime::currentDateTimeUtc();
-    m_title->setText(tr("Customers \u00b7 usage in %1").arg(locale.toString(month.date(), u"MMMM yyyy"_s)));
-
+    const QString last = status.lastSuccess.isValid()
+                             ? locale.toString(status.lastSuccess.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                             : QString();
+    const QString retry = tr("retrying in %n s", nullptr, (status.retryInMs + 999) / 1000);
     QString text;
-    if (m_generatingDemoData)
-        text = tr("Creating demo data\u2026");
-    else if (m_syncing)
-        text = m_lastSuccess.isValid() ? tr("Syncing\u2026 (last success %1)").arg(lastSuccess) : tr("Syncing\u2026");
-    else if (!m_lastError.isEmpty())
-        text = m_lastSuccess.isValid() ? tr("Sync failed: %1 (last success %2)").arg(m_lastError, lastSuccess)
-                                       : tr("Sync failed: %1").arg(m_lastError);
-    else if (m_lastSuccess.isValid())
-        text = tr("Up to date \u00b7 last sync %1").arg(lastSuccess);
-    m_statusLabel->setText(text);
-    m_statusLabel->setToolTip(m_lastError);
-}
-
-void MainWindow::updateCount()
-{
-    const QLocale locale;
-    const int total = m_model->rowCount();
-    const int shown = m_proxy->rowCount();
-    if (shown == total)
-        m_countLabel->setText(tr("Customers: %1").arg(locale.toString(total)));
-    else
-        m_countLabel->setText(tr("Customers: %1 of %2").arg(locale.toString(shown), locale.toString(total)));
-}
-
-void MainWindow::fitColumns()
-{
-    QHeaderView* header = m_table->horizontalHeader();
-    for (int column = 0; column < CustomerUsageModel::ColumnCount; ++column) {
-        if (column == CustomerUsageModel::NameColumn)
-            continue;
-        m_table->resizeColumnToContents(column);
-        header->resizeSection(column, header->sectionSize(column) + 24); // breathing room
+    switch (status.state) {
+    case Dashboard::SyncState::Idle:
+        text = last.isEmpty() ? tr("Connected") : tr("Up to date \u00b7 last sync %1").arg(last);
+        break;
+    case Dashboard::SyncState::Syncing:
+        text = last.isEmpty() ? tr("Syncing\u2026") : tr("Syncing\u2026 (last success %1)").arg(last);
+        break;
+    case Dashboard::SyncState::Offline:
+        text = last.isEmpty() ? tr("Offline: %1 \u2014 %2").arg(status.message, retry)
+                              : tr("Offline: %1 \u2014 %2 (last success %3)").arg(status.message, retry, last);
+        break;
+    case Dashboard::SyncState::Error:
+        text = last.isEmpty() ? tr("Sync failed: %1 \u2014 %2").arg(status.message, retry)
+                              : tr("Sync failed: %1 \u2014 %2 (last success %3)").arg(status.message, retry, last);
+        break;
     }
-    m_columnsFitted = true;
+    m_statusLabel->setText(text);
+    m_statusLabel->setToolTip(status.message);
+    m_queueLabel->setText(status.queuedActions > 0
+                              ? tr("%n action(s) waiting for the server", nullptr, status.queuedActions)
+                              : QString());
+    if (status.state == Dashboard::SyncState::Offline || status.state == Dashboard::SyncState::Error)
+        emit syncFailed(status.message);
+}
+
+void MainWindow::saveWindowState() const
+{
+    QSettings& store = m_settings.store();
+    store.setValue(key(DashboardSettings::GeometryKey), saveGeometry());
+    store.setValue(key(DashboardSettings::StateKey), saveState());
+    store.setValue(key(DashboardSettings::PageKey), currentPage());
+    for (const TablePanel* panel : findChildren<TablePanel*>())
+        panel->saveColumns(store);
+    store.sync();
+}
+
+void MainWindow::restoreWindowState()
+{
+    QSettings& store = m_settings.store();
+    restoreGeometry(store.value(key(DashboardSettings::GeometryKey)).toByteArray());
+    restoreState(store.value(key(DashboardSettings::StateKey)).toByteArray());
+    const int pageIndex = store.value(key(DashboardSettings::PageKey), int(OverviewPageIndex)).toInt();
+    showPage(pageIndex >= 0 && pageIndex < PageCount ? pageIndex : int(OverviewPageIndex));
+    for (TablePanel* panel : findChildren<TablePanel*>())
+        panel->restoreColumns(store);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveWindowState();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace Meterline

@@ -1,72 +1,104 @@
 #pragma once
 
-#include <QDateTime>
+#include <QList>
 #include <QMainWindow>
-#include <QThread>
-#include <QTimer>
 
-#include "ui/snapshotworker.h"
+#include "ui/pages/pagecontext.h"
+#include "ui/sync/synctypes.h"
 
 class QLabel;
-class QLineEdit;
-class QSortFilterProxyModel;
-class QTableView;
+class QListWidget;
+class QStackedWidget;
 
 namespace Meterline
 {
 
-class CustomerUsageModel;
+class BillingPage;
+class CustomerActions;
+class DashboardSettings;
+class Page;
+class SettingsPage;
 
-// The dashboard's main window: every customer's usage this month and prepaid balance. The data come from a
-// SnapshotWorker on the window's own I/O thread; the window only shows snapshots, it never touches the store.
+// The operator console: a list of pages on the left, the current page on the right, the sync state in the
+// status bar. It owns the sync client (all I/O runs on the client's thread), the entity models the client
+// keeps current, and the pages; it saves its geometry, the current page and every table's columns in the
+// settings when it closes.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(const SnapshotWorker::Options& options, QWidget* parent = nullptr);
-    ~MainWindow() override; // stops the I/O thread: quit(); wait();
+    enum PageIndex
+    {
+        OverviewPageIndex,
+        CustomersPageIndex,
+        PlansPageIndex,
+        MetersPageIndex,
+        BalancesPageIndex,
+        EventsPageIndex,
+        BillingPageIndex,
+        WebhooksPageIndex,
+        ApiKeysPageIndex,
+        SettingsPageIndex,
+        PageCount
+    };
 
-    CustomerUsageModel* usageModel() const { return m_model; }
-    QSortFilterProxyModel* proxyModel() const { return m_proxy; }
-    QTableView* tableView() const { return m_table; }
+    explicit MainWindow(DashboardSettings& settings, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a data source (closing the current one); the first sync starts at once.
+    void open(const Dashboard::ConnectionSpec& spec);
+
+    Dashboard::SyncClient* client() const { return m_context.client; }
+    const PageContext& context() const { return m_context; }
+    CustomerActions* customerActions() const { return m_customerActions; }
+    Page* page(int index) const { return m_pages.value(index); }
+    template <typename T> T* page() const
+    {
+        for (Page* p : m_pages) {
+            if (auto* typed = qobject_cast<T*>(p))
+                return typed;
+        }
+        return nullptr;
+    }
+    int currentPage() const;
+    void showPage(int index);
+    QString statusText() const;
+
+    void saveWindowState() const;
+    void restoreWindowState();
 
 public slots:
-    // Asks the worker for a new snapshot; while one is on its way, the request is queued once.
-    void refresh();
+    void refresh();              // F5
+    void showConnectionDialog(); // Ctrl+O
+    void exportInvoices();       // Ctrl+E
+    void findInPage();           // Ctrl+F
 
 signals:
-    // After a snapshot is in the table: the number of customers it holds.
-    void snapshotApplied(int customers);
+    // After each successful sync (the models are current).
+    void synced();
+    // A sync failed (the status bar shows it too).
     void syncFailed(const QString& message);
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
-    void onSnapshotReady(const QList<CustomerUsageRow>& rows);
-    void onFailed(const QString& message);
-    void onDemoDataStarted();
-    void finishSync();
-    void updateStatus();
-    void updateCount();
-    void fitColumns();
+    void buildPages();
+    void buildMenus();
+    void onStatus(const Dashboard::SyncStatus& status);
 
-    CustomerUsageModel* m_model = nullptr;
-    QSortFilterProxyModel* m_proxy = nullptr;
-    QTableView* m_table = nullptr;
-    QLineEdit* m_filter = nullptr;
-    QLabel* m_title = nullptr;
+    DashboardSettings& m_settings;
+    PageContext m_context;
+    CustomerActions* m_customerActions = nullptr;
+    QListWidget* m_navigation = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    QList<Page*> m_pages;
+    SettingsPage* m_settingsPage = nullptr;
+    BillingPage* m_billingPage = nullptr;
     QLabel* m_statusLabel = nullptr;
-    QLabel* m_countLabel = nullptr;
-    QTimer m_autoRefresh;
-
-    QThread m_ioThread;
-    SnapshotWorker* m_worker = nullptr; // lives on m_ioThread; deleted there (deleteLater on finished)
-
-    bool m_syncing = false;
-    bool m_refreshPending = false;
-    bool m_generatingDemoData = false;
-    bool m_columnsFitted = false;
-    QDateTime m_lastSuccess;
-    QString m_lastError;
+    QLabel* m_queueLabel = nullptr;
+    bool m_reloadAfterSync = true;
 };
 
 } // namespace Meterline

@@ -1,24 +1,52 @@
+#include <QApplication>
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
-#include <QTemporaryDir>
+#include <QTableWidget>
 #include <QTest>
-#include <memory>
 
-#include "core/database.h"
-#include "core/demodata.h"
-#include "core/service.h"
-#include "models/customerusagemodel.h"
-#include "ui/mainwindow.h"
+#include "core/periods.h"
+#include "models/apikeysmodel.h"
+#include "models/balancesmodel.h"
+#include "models/customersmodel.h"
+#include "models/eventsmodel.h"
+#include "models/invoicelinesmodel.h"
+#include "models/ledgermodel.h"
+#include "models/limitstatusmodel.h"
+#include "models/webhooksmodel.h"
+#include "tests/ui/uitestsupport.h"
+#include "ui/charts/rankingchart.h"
+#include "ui/charts/usagechart.h"
+#include "ui/pages/balancespage.h"
+#include "ui/pages/billingpage.h"
+#include "ui/pages/customerdetail.h"
+#include "ui/pages/customerspage.h"
+#include "ui/pages/eventspage.h"
+#include "ui/pages/overviewpage.h"
+#include "ui/pages/planspage.h"
+#include "ui/pages/settingspage.h"
+#include "ui/pages/tablepanel.h"
+#include "ui/pages/usagepanel.h"
+#include "ui/pages/webhookspage.h"
 
 using namespace Meterline;
+using namespace Meterline::Testing;
 using namespace Qt::StringLiterals;
 
 namespace
 {
 
-constexpr int SnapshotTimeoutMs = 120'000;
+constexpr int QueryTimeoutMs = 20'000;
+
+QModelIndex findId(QAbstractItemModel* model, const QString& id)
+{
+    const QModelIndexList found = model->match(model->index(0, 0), IdRole, id, 1, Qt::MatchExactly);
+    return found.isEmpty() ? QModelIndex() : found.constFirst();
+}
 
 } // namespace
 
@@ -27,187 +55,241 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private slots:
-    void init();
-    void cleanup();
-    void showsDemoCustomersAndTheirUsage();
-    void filter_narrowsTheTable();
-    void refresh_keepsRowsAndSelection();
-    void emptyStore_getsDemoDataOnTheWorker();
-
-private:
-    SnapshotWorker::Options options() const;
-    QModelIndex rowOf(const MainWindow& window, const QString& customerId, int column) const;
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Database> m_db;
-    std::unique_ptr<Service> m_service;
+    void everyPage_showsDataFromTheDemoStore();
+    void customerDetail_showsUsageLimitsLedgerAndEvents();
+    void ctrlF_focusesTheFilterOfTheCurrentPage();
+    void f5_syncsAgainAndShowsNewUsage();
+    void windowState_roundTripsThroughSettings();
+    void statusBar_showsLastSuccess();
+    void unreadableDatabase_showsAClearFailure();
 };
 
-void TestMainWindow::init()
+void TestMainWindow::everyPage_showsDataFromTheDemoStore()
 {
-    // A fresh store per test, filled through a Service of the test's own (real clock: the window shows this
-    // month's usage by the wall clock too).
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    Database::Options dbOptions;
-    dbOptions.durable = false;
-    auto opened = Database::open(m_dir->filePath(u"meterline.db"_s), dbOptions);
-    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
-    m_db = std::move(opened).value();
-    m_service = std::make_unique<Service>(*m_db);
-    const Status generated = DemoData::generate(*m_service);
-    QVERIFY2(generated.ok(), qPrintable(generated.ok() ? QString() : generated.error().message));
+    Testing::Dashboard dashboard;
+    DemoStore& store = dashboard.store;
+    MainWindow& window = dashboard.window;
+    auto webhook = store->createWebhook({{}, u"https://example.com/hooks"_s, {u"balance.low"_s}, {}, {}, false, {}});
+    VERIFY_OK(webhook);
+    auto key = store->createApiKey(u"backend"_s, KeyScope::Admin);
+    VERIFY_OK(key);
+    QVERIFY(dashboard.open());
+
+    // Overview: the figures, the meters, the 30-day chart and the top customers.
+    auto* overview = window.page<OverviewPage>();
+    window.showPage(MainWindow::OverviewPageIndex);
+    QTRY_COMPARE_WITH_TIMEOUT(overview->figureText(u"customers"_s), u"12"_s, QueryTimeoutMs);
+    auto meters = store->meters();
+    VERIFY_OK(meters);
+    QCOMPARE(overview->meterTable()->rowCount(), int(meters->size()));
+    QTRY_VERIFY_WITH_TIMEOUT(!overview->usagePanel()->chart()->buckets().isEmpty(), QueryTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!overview->topCustomersChart()->bars().isEmpty(), QueryTimeoutMs);
+    UsageQuery tokens;
+    tokens.meterId = u"llm-tokens"_s;
+    tokens.period = NamedPeriod::CurrentMonth;
+    tokens.groupBy = {u"customerId"_s};
+    auto byCustomer = store->usage(tokens);
+    VERIFY_OK(byCustomer);
+    const auto top = std::max_element(byCustomer->groups.cbegin(),
+                                      byCustomer->groups.cend(),
+                                      [](const UsageGroup& a, const UsageGroup& b) { return a.value < b.value; });
+    auto topCustomer = store->customer(top->dimensions.value(u"customerId"_s));
+    VERIFY_OK(topCustomer);
+    QCOMPARE(overview->topCustomersChart()->bars().constFirst().label, topCustomer->name);
+    QCOMPARE(overview->topCustomersChart()->bars().constFirst().value, top->value);
+
+    // Customers, plans & limits, meters, balances: the synced tables.
+    window.showPage(MainWindow::CustomersPageIndex);
+    QCOMPARE(window.page<CustomersPage>()->table()->proxy()->rowCount(), 12);
+    auto plans = store->plans();
+    VERIFY_OK(plans);
+    window.showPage(MainWindow::PlansPageIndex);
+    auto* plansPage = window.page<PlansPage>();
+    QCOMPARE(plansPage->plansTable()->proxy()->rowCount(), int(plans->size()));
+    const QString planLimit = plans->constFirst().limits.constFirst().id;
+    QVERIFY2(findId(plansPage->limitsTable()->proxy(), planLimit).isValid(), qPrintable(planLimit));
+    window.showPage(MainWindow::MetersPageIndex);
+    QCOMPARE(window.page<MetersPage>()->table()->proxy()->rowCount(), int(meters->size()));
+    window.showPage(MainWindow::BalancesPageIndex);
+    QAbstractItemModel* balances = window.page<BalancesPage>()->table()->proxy();
+    QVERIFY(balances->rowCount() > 0);
+    const QModelIndex firstBalance = balances->index(0, BalancesModel::AvailableColumn);
+    auto balance = store->balance(firstBalance.data(IdRole).toString());
+    VERIFY_OK(balance);
+    QCOMPARE(firstBalance.data(RawRole).toLongLong(), balance->available().micros());
+
+    // Events: the newest first, paged in.
+    window.showPage(MainWindow::EventsPageIndex);
+    QTableView* events = window.page<EventsPage>()->view();
+    QTRY_VERIFY_WITH_TIMEOUT(events->model()->rowCount() > 0, QueryTimeoutMs);
+    EventQuery newest;
+    newest.limit = 1;
+    auto latest = store->events(newest);
+    VERIFY_OK(latest);
+    QCOMPARE(events->model()->index(0, 0).data(IdRole).toString(), latest->data.constFirst().id);
+
+    // Billing: the previous month's invoice lines as core computes them.
+    auto* billing = window.page<BillingPage>();
+    QSignalSpy linesShown(billing, &BillingPage::linesShown);
+    window.showPage(MainWindow::BillingPageIndex);
+    QVERIFY(linesShown.wait(QueryTimeoutMs));
+    auto lines = store->invoiceLines(store->resolvePeriod(NamedPeriod::PreviousMonth).value());
+    VERIFY_OK(lines);
+    QCOMPARE(billing->lines()->rowCount(), int(lines->size()));
+    QVERIFY(billing->totalsLabel()->text().contains(u"USD"_s));
+
+    // Webhooks and API keys.
+    window.showPage(MainWindow::WebhooksPageIndex);
+    QVERIFY(findId(window.page<WebhooksPage>()->endpointsTable()->proxy(), webhook->id).isValid());
+    window.showPage(MainWindow::ApiKeysPageIndex);
+    const QModelIndex keyRow = findId(window.page<ApiKeysPage>()->table()->proxy(), key->key.id);
+    QVERIFY(keyRow.isValid());
+    QCOMPARE(keyRow.siblingAtColumn(ApiKeysModel::NameColumn).data().toString(), u"backend"_s);
+
+    // Settings name the connection.
+    window.showPage(MainWindow::SettingsPageIndex);
+    QVERIFY(window.findChild<QLabel*>(u"connectionLabel"_s)->text().contains(store.path()));
 }
 
-void TestMainWindow::cleanup()
+void TestMainWindow::customerDetail_showsUsageLimitsLedgerAndEvents()
 {
-    m_service.reset();
-    m_db.reset();
-    m_dir.reset();
+    Testing::Dashboard dashboard;
+    QVERIFY(dashboard.open());
+    DemoStore& store = dashboard.store;
+    MainWindow& window = dashboard.window;
+    window.showPage(MainWindow::CustomersPageIndex);
+    auto* page = window.page<CustomersPage>();
+    CustomerDetail* detail = page->detail();
+    QSignalSpy limitsShown(detail, &CustomerDetail::limitsShown);
+    QVERIFY(page->table()->selectId(u"cust_acme"_s));
+    QCOMPARE(detail->customerId(), u"cust_acme"_s);
+    QVERIFY(detail->headerLabel()->text().contains(u"Acme Robotics"_s));
+
+    // Limits with their consumption: what a check reports.
+    QVERIFY(limitsShown.wait(QueryTimeoutMs));
+    CheckRequest check;
+    check.customerId = u"cust_acme"_s;
+    auto checked = store->check(check);
+    VERIFY_OK(checked);
+    QCOMPARE(detail->limitStatus()->rowCount(), int(checked->limits.size()));
+    QCOMPARE(detail->consumptionChart()->bars().size(), checked->limits.size());
+
+    // The per-meter usage chart, the ledger and the recent events of this customer only.
+    QTRY_VERIFY_WITH_TIMEOUT(!detail->usagePanel()->chart()->buckets().isEmpty(), QueryTimeoutMs);
+    auto ledger = store->transactions(u"cust_acme"_s);
+    VERIFY_OK(ledger);
+    QTRY_COMPARE_WITH_TIMEOUT(detail->ledgerView()->model()->rowCount() > 0, !ledger->data.isEmpty(), QueryTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(detail->recentEvents()->rowCount() > 0, QueryTimeoutMs);
+    for (int row = 0; row < detail->recentEvents()->rowCount(); ++row)
+        QCOMPARE(detail->recentEvents()->rows().at(row).customerId, u"cust_acme"_s);
 }
 
-SnapshotWorker::Options TestMainWindow::options() const
+void TestMainWindow::ctrlF_focusesTheFilterOfTheCurrentPage()
 {
-    SnapshotWorker::Options options;
-    options.databaseSpec = m_dir->filePath(u"meterline.db"_s);
-    return options;
-}
-
-QModelIndex TestMainWindow::rowOf(const MainWindow& window, const QString& customerId, int column) const
-{
-    QAbstractItemModel* model = window.tableView()->model();
-    const QModelIndexList found = model->match(model->index(0, CustomerUsageModel::CustomerColumn),
-                                               CustomerUsageModel::IdRole,
-                                               customerId,
-                                               1,
-                                               Qt::MatchExactly);
-    if (found.isEmpty())
-        return {};
-    return model->index(found.constFirst().row(), column);
-}
-
-void TestMainWindow::showsDemoCustomersAndTheirUsage()
-{
-    MainWindow window(options());
-    QSignalSpy applied(&window, &MainWindow::snapshotApplied);
-    QSignalSpy failed(&window, &MainWindow::syncFailed);
-    window.show();
-    QVERIFY(applied.wait(SnapshotTimeoutMs));
-    QCOMPARE(failed.count(), 0);
-
-    auto customers = m_service->customers();
-    QVERIFY(customers.ok());
-    QCOMPARE(customers->size(), 12);
-    QCOMPARE(applied.constFirst().constFirst().toInt(), 12);
-    QCOMPARE(window.tableView()->model()->rowCount(), 12);
-
-    // A known demo customer: the table's figures are what Service::usage answers for this month.
-    const QString customerId = u"cust_acme"_s;
-    UsageQuery query;
-    query.meterId = QString::fromLatin1(DemoData::TokensMeterId);
-    query.customerId = customerId;
-    query.period = NamedPeriod::CurrentMonth;
-    auto tokens = m_service->usage(query);
-    QVERIFY2(tokens.ok(), qPrintable(tokens.ok() ? QString() : tokens.error().message));
-    query.meterId = QString::fromLatin1(DemoData::RequestsMeterId);
-    auto requests = m_service->usage(query);
-    QVERIFY(requests.ok());
-
-    const QModelIndex tokensCell = rowOf(window, customerId, CustomerUsageModel::TokensColumn);
-    QVERIFY(tokensCell.isValid());
-    QCOMPARE(tokensCell.data(CustomerUsageModel::RawRole).toDouble(), tokens->value);
-    QCOMPARE(tokensCell.data().toString(), CustomerUsageModel::formatQuantity(tokens->value));
-    const QModelIndex requestsCell = rowOf(window, customerId, CustomerUsageModel::RequestsColumn);
-    QCOMPARE(requestsCell.data(CustomerUsageModel::RawRole).toDouble(), requests->value);
-    QCOMPARE(rowOf(window, customerId, CustomerUsageModel::NameColumn).data().toString(), u"Acme Robotics"_s);
-
-    // The balance column shows what is available.
-    auto balance = m_service->balance(customerId);
-    QVERIFY(balance.ok());
-    const QModelIndex balanceCell = rowOf(window, customerId, CustomerUsageModel::BalanceColumn);
-    QCOMPARE(balanceCell.data(CustomerUsageModel::RawRole).toLongLong(), balance->available().micros());
-    QCOMPARE(balanceCell.data().toString(), CustomerUsageModel::formatMoney(balance->available()));
-}
-
-void TestMainWindow::filter_narrowsTheTable()
-{
-    MainWindow window(options());
-    QSignalSpy applied(&window, &MainWindow::snapshotApplied);
-    window.show();
-    QVERIFY(applied.wait(SnapshotTimeoutMs));
-
-    auto* filter = window.findChild<QLineEdit*>(u"filterEdit"_s);
-    QVERIFY(filter);
+    Testing::Dashboard dashboard;
+    QVERIFY(dashboard.open());
+    MainWindow& window = dashboard.window;
+    window.showPage(MainWindow::CustomersPageIndex);
     window.activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(&window));
-    QVERIFY(!filter->hasFocus());
+    TablePanel* table = window.page<CustomersPage>()->table();
+    table->view()->setFocus(Qt::OtherFocusReason);
+    QVERIFY(!table->filterEdit()->hasFocus());
     QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
-    QVERIFY(filter->hasFocus());
-
-    filter->setText(u"ACME"_s); // case-insensitive, any column
-    QCOMPARE(window.tableView()->model()->rowCount(), 1);
-    QCOMPARE(window.tableView()->model()->index(0, CustomerUsageModel::CustomerColumn).data().toString(),
-             u"cust_acme"_s);
-    filter->setText(u"Enterprise"_s); // the plan column
-    QCOMPARE(window.tableView()->model()->rowCount(), 3);
-    filter->clear();
-    QCOMPARE(window.tableView()->model()->rowCount(), 12);
+    QVERIFY(table->filterEdit()->hasFocus());
+    QTest::keyClicks(table->filterEdit(), u"acme"_s); // case-insensitive, every column
+    QCOMPARE(table->proxy()->rowCount(), 1);
+    QCOMPARE(table->proxy()->index(0, 0).data(IdRole).toString(), u"cust_acme"_s);
 }
 
-void TestMainWindow::refresh_keepsRowsAndSelection()
+void TestMainWindow::f5_syncsAgainAndShowsNewUsage()
 {
-    MainWindow window(options());
-    QSignalSpy applied(&window, &MainWindow::snapshotApplied);
-    window.show();
-    QVERIFY(applied.wait(SnapshotTimeoutMs));
+    Testing::Dashboard dashboard;
+    QVERIFY(dashboard.open());
+    DemoStore& store = dashboard.store;
+    MainWindow& window = dashboard.window;
+    window.showPage(MainWindow::CustomersPageIndex);
+    QAbstractItemModel* customers = window.page<CustomersPage>()->table()->proxy();
+    const QModelIndex before = findId(customers, u"cust_acme"_s).siblingAtColumn(CustomersModel::UsageColumn);
+    const double tokensBefore = before.data(RawRole).toDouble();
 
-    const QModelIndex acme = rowOf(window, u"cust_acme"_s, CustomerUsageModel::CustomerColumn);
-    QVERIFY(acme.isValid());
-    window.tableView()->selectRow(acme.row());
-
-    // New usage for acme, then F5: the row updates in place, its selection stays.
     EventInput input;
     input.customerId = u"cust_acme"_s;
     input.eventType = u"llm.completion"_s;
     input.value = 12345;
-    auto recorded = m_service->record(input);
-    QVERIFY2(recorded.ok(), qPrintable(recorded.ok() ? QString() : recorded.error().message));
+    VERIFY_OK(store->record(input));
 
-    QSignalSpy reset(window.usageModel(), &QAbstractItemModel::modelReset);
+    UsageQuery query;
+    query.meterId = u"llm-tokens"_s;
+    query.customerId = u"cust_acme"_s;
+    query.period = NamedPeriod::CurrentMonth;
+    auto usage = store->usage(query);
+    VERIFY_OK(usage);
+    QVERIFY(usage->value > tokensBefore);
+
+    QSignalSpy synced(&window, &MainWindow::synced);
     window.activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTest::keyClick(&window, Qt::Key_F5);
-    QVERIFY(applied.wait(20'000)); // well before the 30 s auto-refresh
-    QCOMPARE(reset.count(), 0);
-
-    UsageQuery query;
-    query.meterId = QString::fromLatin1(DemoData::TokensMeterId);
-    query.customerId = u"cust_acme"_s;
-    query.period = NamedPeriod::CurrentMonth;
-    auto tokens = m_service->usage(query);
-    QVERIFY(tokens.ok());
-    const QModelIndex cell = rowOf(window, u"cust_acme"_s, CustomerUsageModel::TokensColumn);
-    QCOMPARE(cell.data(CustomerUsageModel::RawRole).toDouble(), tokens->value);
-
-    const QModelIndexList selected = window.tableView()->selectionModel()->selectedRows();
-    QCOMPARE(selected.size(), 1);
-    QCOMPARE(selected.constFirst().data(CustomerUsageModel::IdRole).toString(), u"cust_acme"_s);
+    QVERIFY(synced.wait(SyncTimeoutMs));
+    const QModelIndex after = findId(customers, u"cust_acme"_s).siblingAtColumn(CustomersModel::UsageColumn);
+    QCOMPARE(after.data(RawRole).toDouble(), usage->value);
 }
 
-void TestMainWindow::emptyStore_getsDemoDataOnTheWorker()
+void TestMainWindow::windowState_roundTripsThroughSettings()
+{
+    DemoStore store;
+    TestSettings settings;
+    int customersSection = 0;
+    {
+        MainWindow window(settings.settings());
+        QVERIFY(openAndSync(window, store.path()));
+        window.resize(900, 640);
+        window.showPage(MainWindow::BillingPageIndex);
+        QHeaderView* header = window.page<CustomersPage>()->table()->view()->horizontalHeader();
+        header->resizeSection(CustomersModel::NameColumn, 321);
+        customersSection = header->sectionSize(CustomersModel::NameColumn);
+        window.close(); // saves
+    }
+    QCOMPARE(settings.store().value(QString::fromLatin1(DashboardSettings::PageKey)).toInt(),
+             int(MainWindow::BillingPageIndex));
+
+    MainWindow again(settings.settings());
+    QCOMPARE(again.currentPage(), int(MainWindow::BillingPageIndex));
+    QCOMPARE(again.size(), QSize(900, 640));
+    QCOMPARE(again.page<CustomersPage>()->table()->view()->horizontalHeader()->sectionSize(CustomersModel::NameColumn),
+             customersSection);
+}
+
+void TestMainWindow::statusBar_showsLastSuccess()
+{
+    Testing::Dashboard dashboard;
+    QVERIFY(dashboard.open());
+    MainWindow& window = dashboard.window;
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusText().startsWith(u"Up to date"_s), QueryTimeoutMs);
+    QVERIFY2(window.statusText().contains(QDate::currentDate().toString(u"yyyy-MM-dd"_s)),
+             qPrintable(window.statusText()));
+}
+
+void TestMainWindow::unreadableDatabase_showsAClearFailure()
 {
     QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    SnapshotWorker::Options emptyStore;
-    emptyStore.databaseSpec = dir.filePath(u"empty.db"_s);
-    emptyStore.demoDataWhenEmpty = true;
-
-    MainWindow window(emptyStore);
-    QSignalSpy applied(&window, &MainWindow::snapshotApplied);
+    QFile notADatabase(dir.filePath(u"garbage.db"_s));
+    QVERIFY(notADatabase.open(QIODevice::WriteOnly));
+    notADatabase.write(QByteArray(4096, 'x'));
+    notADatabase.close();
+    TestSettings settings;
+    MainWindow window(settings.settings());
     QSignalSpy failed(&window, &MainWindow::syncFailed);
-    QVERIFY(applied.wait(SnapshotTimeoutMs));
-    QCOMPARE(failed.count(), 0);
-    QCOMPARE(window.tableView()->model()->rowCount(), 12);
+    Dashboard::ConnectionSpec spec = Dashboard::ConnectionSpec::local(notADatabase.fileName());
+    spec.queuePath = dir.filePath(u"queue.db"_s);
+    window.open(spec);
+    QVERIFY(failed.wait(SyncTimeoutMs));
+    const QString reason = failed.constFirst().constFirst().toString();
+    QVERIFY(reason.contains(u"not a database"_s));
+    // The status bar says what failed and that it retries.
+    QVERIFY2(window.statusText().contains(reason), qPrintable(window.statusText()));
+    QVERIFY2(window.statusText().contains(u"retrying"_s), qPrintable(window.statusText()));
 }
 
 QTEST_MAIN(TestMainWindow)

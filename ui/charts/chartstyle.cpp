@@ -51,7 +51,7 @@ double axisScale(double maximum, QString* suffix)
                                  {1e6, QT_TRANSLATE_NOOP("ChartStyle", "millions")},
                                  {1e3, QT_TRANSLATE_NOOP("ChartStyle", "thousands")}};
     for (const Step& step : steps) {
-        if (maximum >= step.divisor * 10) {
+        if (maximum >= step.divisor) {
             *suffix = QCoreApplication::translate("ChartStyle", step.word);
             return step.divisor;
         }

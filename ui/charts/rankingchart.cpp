@@ -3,7 +3,6 @@
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QHorizontalStackedBarSeries>
-#include <QLocale>
 #include <QValueAxis>
 #include <algorithm>
 
@@ -20,8 +19,12 @@ RankingChart::RankingChart(QWidget* parent)
     setBars({}, {}, {}, tr("No data loaded yet"));
 }
 
-void RankingChart::setBars(
-    const QString& title, const QString& valueTitle, QList<Bar> bars, const QString& emptyText, int maxBars)
+void RankingChart::setBars(const QString& title,
+                           const QString& valueTitle,
+                           QList<Bar> bars,
+                           const QString& emptyText,
+                           int maxBars,
+                           double axisAtLeast)
 {
     std::stable_sort(bars.begin(), bars.end(), [](const Bar& a, const Bar& b) { return a.value > b.value; });
     if (bars.size() > maxBars)
@@ -38,7 +41,7 @@ void RankingChart::setBars(
     }
     chart->setTitle(title);
 
-    double maximum = 0;
+    double maximum = axisAtLeast;
     for (const Bar& bar : bars)
         maximum = qMax(maximum, bar.value);
     QString scaleWord;
@@ -49,14 +52,11 @@ void RankingChart::setBars(
     QBarSet* sets[3] = {new QBarSet(tr("normal")), new QBarSet(tr("near")), new QBarSet(tr("over"))};
     const QColor colours[3] = {ChartPalette::normal(), ChartPalette::near(), ChartPalette::over()};
     QStringList categories;
-    const QLocale locale;
     // Horizontal bar categories run bottom-up: add the smallest first so the largest is on top.
     for (auto it = bars.crbegin(); it != bars.crend(); ++it) {
         for (int level = 0; level < 3; ++level)
             sets[level]->append(level == int(it->level) ? it->value / scale : 0.0);
-        const QString amount = it->value == qRound64(it->value) ? locale.toString(qRound64(it->value))
-                                                                : locale.toString(it->value, 'f', 1);
-        categories << tr("%1 (%2)").arg(it->label, amount);
+        categories << (it->valueText.isEmpty() ? it->label : tr("%1 (%2)").arg(it->label, it->valueText));
     }
     for (int level = 0; level < 3; ++level) {
         sets[level]->setColor(colours[level]);

@@ -1,5 +1,7 @@
 #include "ui/delegates/moneydelegate.h"
 
+#include <limits>
+
 namespace Meterline
 {
 
@@ -22,7 +24,8 @@ void MoneyDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelIn
 {
     QStyledItemDelegate::initStyleOption(option, index);
     const QVariant micros = index.data(m_microsRole);
-    if (micros.typeId() == QMetaType::LongLong)
+    // The lowest value is the models' "no amount" (it sorts first): keep the model's own text for it.
+    if (micros.typeId() == QMetaType::LongLong && micros.toLongLong() != std::numeric_limits<qint64>::min())
         option->text = displayText(micros, option->locale);
     option->displayAlignment = Qt::AlignRight | Qt::AlignVCenter;
 }

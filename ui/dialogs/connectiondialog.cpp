@@ -190,11 +190,7 @@ Dashboard::ConnectionSpec ConnectionDialog::connection() const
 
 QString ConnectionDialog::recentEntry(const Dashboard::ConnectionSpec& spec)
 {
-    if (spec.isRemote())
-        return spec.serverUrl.toString(QUrl::RemoveUserInfo);
-    if (isPostgres(spec.database))
-        return QUrl(spec.database).toString(QUrl::RemovePassword);
-    return spec.database;
+    return spec.displayName(); // no password, no key
 }
 
 void ConnectionDialog::accept()
