@@ -207,9 +207,9 @@ bool CatalogSnapshot::subscribed(const QString& eventType) const
     });
 }
 
-Result<std::shared_ptr<const CatalogSnapshot>> Catalog::snapshot(const QSqlDatabase& db) const
+Result<std::shared_ptr<const CatalogSnapshot>> Catalog::snapshot(const QSqlDatabase& db, const QString& rowLock) const
 {
-    auto version = Sql::scalar(db, QStringLiteral("SELECT value FROM meta WHERE key = 'config_version'"));
+    auto version = Sql::scalar(db, QStringLiteral("SELECT value FROM meta WHERE key = 'config_version'") + rowLock);
     if (!version.ok())
         return version.error();
     const qint64 current = version.value().value_or(0).toLongLong();

@@ -33,7 +33,9 @@ class Catalog
 public:
     Catalog(Database& database, Clock clock);
 
-    Result<std::shared_ptr<const CatalogSnapshot>> snapshot(const QSqlDatabase& db) const;
+    // rowLock: " FOR SHARE" in a PostgreSQL write transaction that applies the snapshot (recording events): a
+    // meter change (Rollups::rebuild) then waits for it, and it for the change, as SQLite's one writer does.
+    Result<std::shared_ptr<const CatalogSnapshot>> snapshot(const QSqlDatabase& db, const QString& rowLock = {}) const;
 
     Result<Customer> createCustomer(const Customer& customer);
     Result<Customer> customer(const QString& id) const;

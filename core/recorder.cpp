@@ -84,6 +84,18 @@ Money creditsBurned(const CatalogSnapshot& catalog, const Customer& customer, co
 
 } // namespace
 
+namespace
+{
+
+// PostgreSQL: the catalog version row is read FOR SHARE while events are recorded, so that a meter change, which
+// locks it to aggregate the stored events, never misses an event recorded with the catalog before the change.
+QString sharedLock(const Sql::WriteTransaction& tx)
+{
+    return tx.forUpdate().isEmpty() ? QString() : QStringLiteral(" FOR SHARE");
+}
+
+} // namespace
+
 struct Recorder::Context
 {
     QSqlDatabase db;
@@ -304,7 +316,7 @@ Result<RecordResult> Recorder::record(const EventInput& input)
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
         return s.error();
-    auto catalog = m_catalog.snapshot(tx.db());
+    auto catalog = m_catalog.snapshot(tx.db(), sharedLock(tx));
     if (!catalog.ok())
         return catalog.error();
     Context ctx{tx.db(), m_database.kind(), tx.forUpdate(), catalog.value(), now, {}};
@@ -322,7 +334,7 @@ Result<QList<Result<RecordResult>>> Recorder::recordAll(const QList<EventInput>&
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
         return s.error();
-    auto catalog = m_catalog.snapshot(tx.db());
+    auto catalog = m_catalog.snapshot(tx.db(), sharedLock(tx));
     if (!catalog.ok())
         return catalog.error();
     Context ctx{tx.db(), m_database.kind(), tx.forUpdate(), catalog.value(), now, {}};

@@ -138,6 +138,14 @@ Status Rollups::remove(const QSqlDatabase& db, const QString& meterId)
 
 Status Rollups::rebuild(const QSqlDatabase& db, Database::Kind kind, const Meter& meter)
 {
+    if (kind == Database::Kind::Postgres) {
+        // Wait for the transactions recording events with the old catalog (they hold this row FOR SHARE) and
+        // hold new ones back until the change commits: the events read below are then all there are.
+        auto locked =
+            Sql::run(db, QStringLiteral("SELECT value FROM meta WHERE key = 'config_version' FOR UPDATE"));
+        if (!locked.ok())
+            return locked.error();
+    }
     if (auto s = remove(db, meter.id); !s.ok())
         return s;
     if (!rollsUp(meter))
