@@ -72,9 +72,9 @@ Result<ActionResult> asEmptyAction(const Result<QJsonObject>& json)
 
 bool unreachable(QNetworkReply::NetworkError error, int status)
 {
-    if (status == 502 || status == 503 || status == 504)
-        return true;
-    return status == 0 && error != QNetworkReply::NoError;
+    // No HTTP answer at all (refused, reset, timed out) or a gateway that could not reach the server.
+    return status == 0 || error == QNetworkReply::ConnectionRefusedError || status == 502 || status == 503
+           || status == 504;
 }
 
 } // namespace
@@ -157,7 +157,8 @@ Result<RemoteSource::Reply> RemoteSource::send(const QByteArray& method,
 
     Reply answer;
     answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    answer.body = reply->readAll();
+    if (!timedOut && !cancelled)
+        answer.body = reply->readAll();
     const QNetworkReply::NetworkError error = reply->error();
     const QString errorText = reply->errorString();
     reply->deleteLater();
