@@ -250,13 +250,18 @@ Result<WebhookDelivery> Webhooks::delivery(const QString& endpointId, const QStr
     return d;
 }
 
+Result<WebhookEndpoint> Webhooks::enabledEndpoint(const QString& id) const
+{
+    auto known = endpoint(id);
+    if (known.ok() && known.value().disabled)
+        return Error::conflict(QStringLiteral("webhook endpoint '%1' is disabled").arg(id));
+    return known;
+}
+
 Result<WebhookDelivery> Webhooks::sendTest(const QString& endpointId)
 {
-    auto known = endpoint(endpointId);
-    if (!known.ok())
+    if (auto known = enabledEndpoint(endpointId); !known.ok())
         return known.error();
-    if (known.value().disabled)
-        return Error::conflict(QStringLiteral("webhook endpoint '%1' is disabled").arg(endpointId));
     const qint64 now = Periods::toMs(m_clock());
     const QJsonObject data{{QStringLiteral("endpointId"), endpointId},
                            {QStringLiteral("message"), QStringLiteral("a test event sent from Meterline")}};
@@ -271,11 +276,8 @@ Result<WebhookDelivery> Webhooks::retry(const QString& endpointId, const QString
     auto current = delivery(endpointId, deliveryId);
     if (!current.ok())
         return current.error();
-    auto known = endpoint(endpointId);
-    if (!known.ok())
+    if (auto known = enabledEndpoint(endpointId); !known.ok())
         return known.error();
-    if (known.value().disabled)
-        return Error::conflict(QStringLiteral("webhook endpoint '%1' is disabled").arg(endpointId));
     const qint64 now = Periods::toMs(m_clock());
     // A delivery whose lease is running is being sent right now; its answer decides what comes next.
     auto updated = Sql::exec(m_database.connection(),

@@ -34,6 +34,8 @@ public:
     static Status failPending(const QSqlDatabase& db, const QString& endpointId, const QString& reason);
 
 private:
+    Result<WebhookEndpoint> enabledEndpoint(const QString& id) const; // conflict when disabled
+
     Database& m_database;
     Clock m_clock;
 };

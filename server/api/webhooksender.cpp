@@ -102,12 +102,13 @@ void WebhookSender::send(const WebhookMessage& message)
                          WebhookSigner::sign(message.secret, message.deliveryId, timestamp, message.body));
     // A redirect is an answer that is not 2xx: the signed body is not sent on to another address.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setTransferTimeout(m_options.timeoutMs);
     const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
     QElapsedTimer clock;
     clock.start();
     QNetworkReply* reply = m_network->post(request, message.body);
     ++m_inFlight;
+    // A deadline for the whole attempt (Qt's transfer timeout only measures silence): the lease must outlast it.
+    QTimer::singleShot(m_options.timeoutMs, reply, [reply] { reply->abort(); });
     connect(reply, &QNetworkReply::finished, this, [this, reply, message, startedAt, clock] {
         finish(reply, message, startedAt, clock.elapsed());
     });

@@ -1374,10 +1374,16 @@ void TestJsonCodec::encode_webhooks()
     d.lastError = u"HTTP 503"_s;
     d.nextAttemptAt = utc(2026, 3, 1, 0, 0, 5);
     d.createdAt = utc(2026, 3, 1);
+    d.attemptLog << WebhookAttempt{1, utc(2026, 3, 1), 42, 503, u"HTTP 503"_s}
+                 << WebhookAttempt{2, utc(2026, 3, 1, 0, 0, 6), 10000, 0, u"no answer within 10000 ms"_s};
     QCOMPARE(compact(toJson(d)), compact(obj(R"({"id": "msg_1", "endpointId": "we_1", "eventType": "balance.low",
                  "payload": {"type": "balance.low", "timestamp": "2026-03-01T00:00:00Z", "data": {"customerId": "c"}},
                  "state": "pending", "attempts": 1, "lastStatus": 503, "lastError": "HTTP 503",
-                 "nextAttemptAt": "2026-03-01T00:00:05Z", "createdAt": "2026-03-01T00:00:00Z"})")));
+                 "nextAttemptAt": "2026-03-01T00:00:05Z", "createdAt": "2026-03-01T00:00:00Z",
+                 "attemptLog": [{"attempt": 1, "startedAt": "2026-03-01T00:00:00Z", "durationMs": 42, "status": 503,
+                                 "error": "HTTP 503"},
+                                {"attempt": 2, "startedAt": "2026-03-01T00:00:06Z", "durationMs": 10000, "status": null,
+                                 "error": "no answer within 10000 ms"}]})")));
 }
 
 void TestJsonCodec::encode_changePage()

@@ -2,7 +2,6 @@
 // every signature with its own HMAC. Retries run on the real schedule scaled down (5 s → 5 ms); the real
 // schedule's values are checked on their own.
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
@@ -220,17 +219,15 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(onlyDelivery(api, endpointId).value(u"attempts"_s).toInt(), 1, 10000);
         const QDateTime next = Periods::parseIso(onlyDelivery(api, endpointId).value(u"nextAttemptAt"_s).toString());
         const qint64 wait = QDateTime::currentDateTimeUtc().msecsTo(next);
-        QVERIFY2(wait > 2500 && wait <= 6000, qPrintable(QString::number(wait)));
+        QVERIFY2(wait > 1000 && wait <= 6000, qPrintable(QString::number(wait)));
 
         const QString retryPath = u"/v1/webhooks/%1/deliveries/%2/retry"_s.arg(endpointId, deliveryId);
         QCOMPARE(api.post(retryPath, {}, api.key(KeyScope::Read)).status, 403);
-        QElapsedTimer elapsed;
-        elapsed.start();
         const auto retried = api.post(retryPath, {});
         QCOMPARE(retried.status, 202);
         QCOMPARE(retried.json.value(u"state"_s).toString(), u"pending"_s);
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf(api, endpointId), u"delivered"_s, 2000);
-        QVERIFY(elapsed.elapsed() < 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(api, endpointId), u"delivered"_s, 5000);
+        QVERIFY(QDateTime::currentDateTimeUtc() < next); // sent before its scheduled retry
         QCOMPARE(receiver.received().size(), 2);
         QCOMPARE(receiver.received().at(1).id(), deliveryId.toUtf8());
         QVERIFY(WebhookReceiver::verify(secret, receiver.received().at(1)));
