@@ -274,6 +274,31 @@ private Q_SLOTS:
         QCOMPARE(data.value(u"limit"_s).toDouble(), 100.0);
     }
 
+    void twoDispatchersOnOneDatabase_sendEachDeliveryOnce()
+    {
+        ApiTestServer api;
+        WebhookReceiver receiver;
+        const auto [endpointId, secret] = createEndpoint(api, receiver);
+        QSet<QByteArray> queued;
+        for (int i = 0; i < 40; ++i) {
+            const auto test = api.service().sendTestWebhook(endpointId);
+            QVERIFY(test.ok());
+            queued.insert(test->id.toUtf8());
+        }
+        // Two senders polling the same outbox, as two servers on one database would.
+        WebhookDispatcher first(api.db(), fastOptions());
+        WebhookDispatcher second(api.db(), fastOptions());
+        first.start();
+        second.start();
+        QTRY_COMPARE_WITH_TIMEOUT(receiver.received().size(), 40, 20000);
+        QTest::qWait(300); // a second copy would arrive within a few polls
+        QSet<QByteArray> ids;
+        for (const ReceivedWebhook& hook : receiver.received())
+            ids.insert(hook.id());
+        QCOMPARE(receiver.received().size(), 40);
+        QCOMPARE(ids, queued);
+    }
+
     void retrySchedule_realValues()
     {
         const WebhookRetrySchedule real(1.0, 0.0);
