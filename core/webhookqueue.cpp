@@ -2,7 +2,6 @@
 
 #include <QUuid>
 
-#include "core/catalog.h"
 #include "core/sql.h"
 #include "core/webhooks.h"
 
@@ -153,8 +152,8 @@ Result<QString> WebhookQueue::finish(const WebhookMessage& message, const Webhoo
             return disabled.error();
         if (auto s = Webhooks::failPending(tx.db(), message.endpointId, error); !s.ok())
             return s.error();
-        if (auto s = Catalog::bumpConfig(tx.db()); !s.ok()) // emission stops sending to it
-            return s.error();
+        if (auto s = Webhooks::changed(tx.db(), message.endpointId, QStringLiteral("upsert"), nowMs); !s.ok())
+            return s.error(); // emission stops sending to it
     }
     if (auto s = tx.commit(); !s.ok())
         return s.error();

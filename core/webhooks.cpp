@@ -147,8 +147,7 @@ Result<WebhookEndpoint> Webhooks::create(const WebhookEndpoint& input)
                                Periods::toMs(e.createdAt)});
     if (!inserted.ok())
         return inserted.error();
-    // Subscriptions live in the catalog snapshot that emission reads.
-    if (auto s = Catalog::bumpConfig(tx.db()); !s.ok())
+    if (auto s = changed(tx.db(), e.id, QStringLiteral("upsert"), Periods::toMs(e.createdAt)); !s.ok())
         return s.error();
     if (auto s = tx.commit(); !s.ok())
         return s.error();
@@ -189,9 +188,17 @@ Status Webhooks::remove(const QString& id)
         return Error::missing(ErrorCode::NotFound, QStringLiteral("webhook endpoint"), id);
     if (auto s = failPending(tx.db(), id, QStringLiteral("endpoint deleted")); !s.ok())
         return s;
-    if (auto s = Catalog::bumpConfig(tx.db()); !s.ok())
+    if (auto s = changed(tx.db(), id, QStringLiteral("delete"), now); !s.ok())
         return s;
     return tx.commit();
+}
+
+Status Webhooks::changed(const QSqlDatabase& db, const QString& endpointId, const QString& op, qint64 nowMs)
+{
+    // Subscriptions live in the catalog snapshot that emission reads; the change log tells the dashboard.
+    if (auto s = Catalog::bumpConfig(db); !s.ok())
+        return s;
+    return Catalog::logChange(db, QStringLiteral("webhook"), endpointId, op, nowMs);
 }
 
 Status Webhooks::failPending(const QSqlDatabase& db, const QString& endpointId, const QString& reason)

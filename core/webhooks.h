@@ -32,6 +32,8 @@ public:
 
     // Fails the endpoint's pending deliveries (it was deleted or disabled), inside the caller's transaction.
     static Status failPending(const QSqlDatabase& db, const QString& endpointId, const QString& reason);
+    // An endpoint was made, deleted or disabled: reload every snapshot, log the change (entity "webhook").
+    static Status changed(const QSqlDatabase& db, const QString& endpointId, const QString& op, qint64 nowMs);
 
 private:
     Result<WebhookEndpoint> enabledEndpoint(const QString& id) const; // conflict when disabled

@@ -376,6 +376,15 @@ private Q_SLOTS:
         QVERIFY(q.exec(u"SELECT state, last_error FROM webhook_deliveries"_s) && q.next());
         QCOMPARE(q.value(0).toString(), u"failed"_s);
         QCOMPARE(q.value(1).toString(), u"endpoint deleted"_s);
+        // The dashboard's sync sees the endpoint come and go.
+        const auto changes = store->changes(0);
+        VERIFY_OK(changes);
+        QStringList ops;
+        for (const Change& c : changes->data) {
+            if (c.entity == u"webhook"_s && c.entityId == endpoint)
+                ops << c.op;
+        }
+        QCOMPARE(ops, (QStringList{u"upsert"_s, u"delete"_s}));
     }
 };
 
