@@ -38,7 +38,7 @@ bool equalConstantTime(const QByteArray& a, const QByteArray& b)
     return diff == 0;
 }
 
-ApiKey keyFrom(const QSqlQuery& q)
+ApiKey keyFrom(const Sql::Statement& q)
 {
     ApiKey k;
     k.id = q.value(0).toString();
@@ -64,16 +64,15 @@ ApiKeys::ApiKeys(Database& database, Clock clock)
     : m_database(database)
     , m_clock(std::move(clock))
 {
-    m_monotonic.start();
 }
 
 std::optional<ApiKey> ApiKeys::remembered(const QString& presented) const
 {
     QMutexLocker lock(&m_verifiedMutex);
     const auto found = m_verified.constFind(presented);
-    if (found == m_verified.cend() || m_monotonic.elapsed() - found->atMs >= VerifiedForMs)
+    if (found == m_verified.cend())
         return std::nullopt;
-    return found->key;
+    return found.value();
 }
 
 void ApiKeys::remember(const QString& presented, const ApiKey& key) const
@@ -82,7 +81,13 @@ void ApiKeys::remember(const QString& presented, const ApiKey& key) const
     QMutexLocker lock(&m_verifiedMutex);
     if (m_verified.size() >= MaxRemembered)
         m_verified.clear();
-    m_verified.insert(presented, Verified{key, m_monotonic.elapsed()});
+    m_verified.insert(presented, key);
+}
+
+void ApiKeys::forget(const QString& presented) const
+{
+    QMutexLocker lock(&m_verifiedMutex);
+    m_verified.remove(presented);
 }
 
 Result<ApiKeyCreated> ApiKeys::create(const QString& name, KeyScope scope, int rateLimit)
@@ -131,10 +136,6 @@ Status ApiKeys::revoke(const QString& id)
                              {Periods::toMs(m_clock()), id});
     if (!updated.ok())
         return updated.error();
-    {
-        QMutexLocker lock(&m_verifiedMutex);
-        m_verified.clear(); // revoked here: stops at once
-    }
     if (updated.value() == 0) {
         auto known = Sql::scalar(m_database.connection(), QStringLiteral("SELECT 1 FROM api_keys WHERE id = ?"), {id});
         if (!known.ok())
@@ -150,8 +151,17 @@ Result<ApiKey> ApiKeys::verify(const QString& presented) const
     // mlk_<18 hex>_<43 base64url>
     if (!presented.startsWith(QLatin1String("mlk_")) || presented.size() > 200)
         return unauthorized();
-    if (auto key = remembered(presented))
-        return *key;
+    if (auto key = remembered(presented)) {
+        // Revocation, by this process or any other, takes effect at once: one primary-key read per request.
+        static const QString revoked = QStringLiteral("SELECT revoked_at FROM api_keys WHERE id = ?");
+        auto q = Sql::run(m_database.connection(), revoked, {key->id});
+        if (!q.ok())
+            return q.error();
+        if (q.value().next() && q.value().isNull(0))
+            return *key;
+        forget(presented);
+        return unauthorized();
+    }
     const qsizetype separator = presented.indexOf(u'_', 4);
     if (separator < 0)
         return unauthorized();

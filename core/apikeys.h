@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
 
@@ -13,9 +12,9 @@ namespace Meterline
 {
 
 // API keys: random 256-bit secrets shown once, stored as SHA-256, compared in constant time. A key reads
-// "mlk_<id>_<secret>" so that verification is one primary-key lookup. A verified key is remembered for
-// VerifiedFor (the lookup, hash and row decoding were a sixth of a check's CPU); a revocation through this
-// object forgets it at once, one by another process or server is seen within VerifiedFor.
+// "mlk_<id>_<secret>" so that verification is one primary-key lookup. A verified key is remembered (the
+// hash, the row decoding and the lookup were a sixth of a check's CPU); a remembered key still reads its
+// revoked_at on every use, so a revocation by any process or server takes effect at once.
 class ApiKeys
 {
 public:
@@ -29,22 +28,15 @@ public:
     // Records that a key was used now; callers throttle it (it is a write).
     Status touch(const QString& id);
 
-    static constexpr qint64 VerifiedForMs = 1000;
-
 private:
-    struct Verified
-    {
-        ApiKey key;
-        qint64 atMs = 0; // m_monotonic's time of the lookup
-    };
     std::optional<ApiKey> remembered(const QString& presented) const;
     void remember(const QString& presented, const ApiKey& key) const;
+    void forget(const QString& presented) const;
 
     Database& m_database;
     Clock m_clock;
-    QElapsedTimer m_monotonic; // the cache's own time: the injected clock may stand still in tests
     mutable QMutex m_verifiedMutex;
-    mutable QHash<QString, Verified> m_verified; // presented key → its row, for VerifiedForMs
+    mutable QHash<QString, ApiKey> m_verified; // presented key → its row, the secret's hash checked
 };
 
 } // namespace Meterline

@@ -29,7 +29,7 @@ const QString meterColumns =
 const QString limitColumns =
     QStringLiteral("id, scope, plan_id, customer_id, meter_id, period, value, mode, created_at");
 
-Customer customerFrom(const QSqlQuery& q)
+Customer customerFrom(const Sql::Statement& q)
 {
     Customer c;
     c.id = q.value(0).toString();
@@ -41,7 +41,7 @@ Customer customerFrom(const QSqlQuery& q)
     return c;
 }
 
-Meter meterFrom(const QSqlQuery& q)
+Meter meterFrom(const Sql::Statement& q)
 {
     Meter m;
     m.id = q.value(0).toString();
@@ -54,7 +54,7 @@ Meter meterFrom(const QSqlQuery& q)
     return m;
 }
 
-Limit limitFrom(const QSqlQuery& q)
+Limit limitFrom(const Sql::Statement& q)
 {
     Limit l;
     l.id = q.value(0).toString();
@@ -116,7 +116,7 @@ QString planLimitId(const QString& planId, const QString& meterId, Period period
 
 template <typename T>
 Result<std::optional<T>>
-findOne(const QSqlDatabase& db, const QString& sql, const QString& id, T (*from)(const QSqlQuery&))
+findOne(const QSqlDatabase& db, const QString& sql, const QString& id, T (*from)(const Sql::Statement&))
 {
     auto q = Sql::run(db, sql, {id});
     if (!q.ok())
@@ -162,7 +162,7 @@ Result<Plan> loadPlan(const QSqlDatabase& db, const QString& id)
     if (!prices.ok())
         return prices.error();
     while (prices.value().next()) {
-        const QSqlQuery& r = prices.value();
+        const Sql::Statement& r = prices.value();
         Price price;
         price.meterId = r.value(0).toString();
         price.unitPrice = Money::fromMicros(r.value(1).toLongLong());

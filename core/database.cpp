@@ -139,7 +139,7 @@ QSqlDatabase Database::connection() const
         if (m_connectionNames.contains(name)) {
             lock.unlock();
             QSqlDatabase db = QSqlDatabase::database(name, false);
-            if (db.isValid() && db.isOpen())
+            if (db.isValid() && db.isOpen() && !Sql::takeLostConnection(db))
                 return db;
         }
     }

@@ -17,7 +17,7 @@ namespace
 const QString transactionColumns = QStringLiteral(
     "id, customer_id, kind, amount, balance_after, unpaid, reason, actor, idempotency_key, event_id, created_at");
 
-LedgerTransaction transactionFrom(const QSqlQuery& q)
+LedgerTransaction transactionFrom(const Sql::Statement& q)
 {
     LedgerTransaction t;
     t.id = q.value(0).toString();

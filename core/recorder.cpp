@@ -25,7 +25,7 @@ namespace
 const QString eventColumns =
     QStringLiteral("id, customer_id, event_type, value, dimensions, ts, idempotency_key, reservation_id, created_at");
 
-Event eventFrom(const QSqlQuery& q)
+Event eventFrom(const Sql::Statement& q)
 {
     Event e;
     e.id = q.value(0).toString();

@@ -30,7 +30,7 @@ Reservations::find(const QSqlDatabase& db, const QString& id, const QString& for
         return q.error();
     if (!q.value().next())
         return std::optional<Reservation>();
-    const QSqlQuery& r = q.value();
+    const Sql::Statement& r = q.value();
     Reservation res;
     res.id = r.value(0).toString();
     res.customerId = r.value(1).toString();

@@ -4,12 +4,14 @@
 #include <QHash>
 #include <QMutex>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QThread>
 #include <atomic>
 
 #include "core/logging.h"
+#include "core/sqlitestatement.h"
 
 namespace Meterline::Sql
 {
@@ -45,12 +47,47 @@ bool isTransientFailure(const QSqlDriver* driver, const QSqlError& error)
     return codes.contains(code);
 }
 
+// Connections PostgreSQL dropped (Qt still reports them open): Database::connection() replaces them. Keyed by
+// driver, one per connection; the count keeps the common case free of the mutex.
+QMutex lostMutex;
+QSet<const QSqlDriver*> lostDrivers;
+std::atomic<int> lostCount{0};
+
+void noteLostConnection(const QSqlDriver* driver, const QSqlError& error)
+{
+    const QString code = error.nativeErrorCode();
+    if (!isPostgres(driver)
+        || !(code.isEmpty() || error.type() == QSqlError::ConnectionError || code.startsWith(QLatin1String("08"))
+             || code == QLatin1String("57P01") || code == QLatin1String("57P02")))
+        return;
+    QMutexLocker lock(&lostMutex);
+    if (!lostDrivers.contains(driver)) {
+        lostDrivers.insert(driver);
+        lostCount.fetch_add(1, std::memory_order_release);
+    }
+}
+
 Error storageError(const QSqlQuery& q, const QString& sql)
 {
     qCWarning(lcStore) << "query failed:" << sql.left(120) << q.lastError().text();
+    noteLostConnection(q.driver(), q.lastError());
     if (isTransientFailure(q.driver(), q.lastError()))
         return Error{ErrorCode::Transient, q.lastError().text(), {}};
     return Error::storage(q.lastError().text());
+}
+
+// SQLITE_CONSTRAINT_UNIQUE and _PRIMARYKEY: the extended codes of a duplicate key.
+constexpr int SqliteConstraintUnique = 2067;
+constexpr int SqliteConstraintPrimaryKey = 1555;
+
+Error nativeError(const SqliteStatement& statement, const QString& sql)
+{
+    qCWarning(lcStore) << "query failed:" << sql.left(120) << statement.errorText();
+    // SQLITE_BUSY, _LOCKED and their extended codes (the primary code is the low byte).
+    const int primary = statement.errorCode() & 0xff;
+    if (primary == 5 || primary == 6)
+        return Error{ErrorCode::Transient, statement.errorText(), {}};
+    return Error::storage(statement.errorText());
 }
 
 Error notOpen()
@@ -62,8 +99,9 @@ Error notOpen()
 
 struct CachedStatement
 {
-    QSqlQuery query;
-    bool busy = false; // used by a live Statement: a nested use of the same SQL gets its own query
+    std::unique_ptr<SqliteStatement> native; // SQLite
+    QSqlQuery query;                         // other databases
+    bool busy = false; // used by a live Statement: a nested use of the same SQL gets its own statement
 };
 
 namespace
@@ -136,7 +174,7 @@ Statement::Statement(std::shared_ptr<CachedStatement> cached)
 {
 }
 
-Statement::Statement(std::unique_ptr<QSqlQuery> oneOff)
+Statement::Statement(std::unique_ptr<CachedStatement> oneOff)
     : m_oneOff(std::move(oneOff))
 {
 }
@@ -150,19 +188,41 @@ Statement::Statement(Statement&& other) noexcept
 Statement::~Statement()
 {
     if (m_cached) {
-        m_cached->query.finish();
+        if (m_cached->native)
+            m_cached->native->reset();
+        else
+            m_cached->query.finish();
         m_cached->busy = false;
     }
 }
 
-QSqlQuery& Statement::query()
+CachedStatement& Statement::statement() const
 {
-    return m_cached ? m_cached->query : *m_oneOff;
+    return m_cached ? *m_cached : *m_oneOff;
 }
 
-const QSqlQuery& Statement::query() const
+bool Statement::next()
 {
-    return m_cached ? m_cached->query : *m_oneOff;
+    CachedStatement& s = statement();
+    return s.native ? s.native->next() : s.query.next();
+}
+
+QVariant Statement::value(int column) const
+{
+    const CachedStatement& s = statement();
+    return s.native ? s.native->value(column) : s.query.value(column);
+}
+
+bool Statement::isNull(int column) const
+{
+    const CachedStatement& s = statement();
+    return s.native ? s.native->isNull(column) : s.query.isNull(column);
+}
+
+int Statement::numRowsAffected() const
+{
+    const CachedStatement& s = statement();
+    return s.native ? s.native->rowsAffected() : s.query.numRowsAffected();
 }
 
 void forgetConnection(const QString& connectionName)
@@ -173,37 +233,64 @@ void forgetConnection(const QString& connectionName)
     memo = ThreadMemo{};
 }
 
+namespace
+{
+
+// A new statement of sql on db: SQLite's own when db is SQLite, a QSqlQuery otherwise.
+Result<std::unique_ptr<CachedStatement>> prepared(const QSqlDatabase& db, const QString& sql)
+{
+    auto made = std::make_unique<CachedStatement>();
+    if (sqlite3* handle = SqliteStatement::handleOf(db)) {
+        made->native = std::make_unique<SqliteStatement>();
+        if (!made->native->prepare(handle, sql))
+            return nativeError(*made->native, sql);
+        return made;
+    }
+    made->query = QSqlQuery(db);
+    made->query.setForwardOnly(streams(db));
+    if (!made->query.prepare(sql))
+        return storageError(made->query, sql);
+    return made;
+}
+
+} // namespace
+
 Result<Statement> run(const QSqlDatabase& db, const QString& sql, const QVariantList& values)
 {
     if (!db.isOpen())
         return notOpen();
-    std::shared_ptr<CachedStatement> cached;
     ConnectionCache& statements = statementsOf(db);
-    auto found = statements.constFind(sql);
-    if (found != statements.cend()) {
-        cached = found.value();
-    } else {
-        cached = std::make_shared<CachedStatement>();
-        cached->query = QSqlQuery(db);
-        cached->query.setForwardOnly(streams(db));
-        if (!cached->query.prepare(sql))
-            return storageError(cached->query, sql);
+    std::shared_ptr<CachedStatement> cached = statements.value(sql);
+    if (!cached) {
+        auto made = prepared(db, sql);
+        if (!made.ok())
+            return made.error();
+        cached = std::shared_ptr<CachedStatement>(std::move(made).value());
         statements.insert(sql, cached);
     }
     std::optional<Statement> made;
     if (cached->busy) {
-        // A nested use of the same SQL on this connection: a one-off query, so neither resets the other.
-        auto oneOff = std::make_unique<QSqlQuery>(db);
-        oneOff->setForwardOnly(streams(db));
-        if (!oneOff->prepare(sql))
-            return storageError(*oneOff, sql);
-        made.emplace(std::move(oneOff));
+        // A nested use of the same SQL on this connection: a one-off statement, so neither resets the other.
+        auto oneOff = prepared(db, sql);
+        if (!oneOff.ok())
+            return oneOff.error();
+        made.emplace(std::move(oneOff).value());
     } else {
         cached->busy = true;
         made.emplace(std::move(cached));
     }
     Statement statement(std::move(*made));
-    QSqlQuery& q = statement.query();
+    CachedStatement& s = statement.statement();
+    if (s.native) {
+        // SQLite binds a null QString as NULL only through Qt; here NULL is an invalid QVariant() either way.
+        if (!s.native->exec(values)) {
+            if (s.native->errorCode() == SqliteConstraintUnique || s.native->errorCode() == SqliteConstraintPrimaryKey)
+                return Error::conflict(QStringLiteral("a record with this key exists"));
+            return nativeError(*s.native, sql);
+        }
+        return statement;
+    }
+    QSqlQuery& q = s.query;
     for (int i = 0; i < values.size(); ++i) {
         const QVariant& v = values.at(i);
         // Qt binds a null QString as SQL NULL; here an empty text is text. NULL is an invalid QVariant().
@@ -253,8 +340,20 @@ bool isUniqueViolation(const QSqlQuery& q)
            || (code == QLatin1String("19") && q.lastError().databaseText().contains(QLatin1String("UNIQUE")));
 }
 
+bool takeLostConnection(const QSqlDatabase& db)
+{
+    if (lostCount.load(std::memory_order_acquire) == 0)
+        return false;
+    QMutexLocker lock(&lostMutex);
+    if (!lostDrivers.remove(db.driver()))
+        return false;
+    lostCount.fetch_sub(1, std::memory_order_release);
+    return true;
+}
+
 Error failure(const QSqlDatabase& db, const QSqlError& error, const QString& message)
 {
+    noteLostConnection(db.driver(), error);
     if (isTransientFailure(db.driver(), error))
         return Error{ErrorCode::Transient, message, {}};
     return Error::storage(message);

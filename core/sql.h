@@ -21,29 +21,30 @@ struct CachedStatement;
 
 // An executed query. Statements are prepared once per connection and reused (preparing costs more than
 // running most of Meterline's statements); a Statement resets its statement when it goes out of scope, so
-// that no finished SELECT keeps an old SQLite read snapshot open. Move-only; reads like a QSqlQuery.
+// that no finished SELECT keeps an old SQLite read snapshot open. On SQLite it runs through SQLite's C API
+// (SqliteStatement), elsewhere through QSqlQuery. Move-only; reads like a forward-only QSqlQuery.
 class Statement
 {
 public:
     explicit Statement(std::shared_ptr<CachedStatement> cached);
-    explicit Statement(std::unique_ptr<QSqlQuery> oneOff);
+    explicit Statement(std::unique_ptr<CachedStatement> oneOff);
     Statement(Statement&& other) noexcept;
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
     Statement& operator=(Statement&&) = delete;
     ~Statement();
 
-    bool next() { return query().next(); }
-    QVariant value(int column) const { return query().value(column); }
-    bool isNull(int column) const { return query().isNull(column); }
-    int numRowsAffected() const { return query().numRowsAffected(); }
-    QSqlQuery& query();
-    const QSqlQuery& query() const;
-    operator const QSqlQuery&() const { return query(); }
+    bool next();
+    QVariant value(int column) const;
+    bool isNull(int column) const;
+    int numRowsAffected() const;
 
 private:
+    friend Result<Statement> run(const QSqlDatabase& db, const QString& sql, const QVariantList& values);
+    CachedStatement& statement() const;
+
     std::shared_ptr<CachedStatement> m_cached;
-    std::unique_ptr<QSqlQuery> m_oneOff;
+    std::unique_ptr<CachedStatement> m_oneOff;
 };
 
 // A prepared forward-only query on db, run with the values bound in order.
@@ -65,6 +66,9 @@ bool isUniqueViolation(const QSqlQuery& q);
 // SQLite: busy), storage_error otherwise. message describes the failure.
 Error failure(const QSqlDatabase& db, const QSqlError& error, const QString& message);
 bool isTransient(const Error& error);
+// True once for a connection whose server went away (noted when a statement on it failed so); Database then
+// opens a new one instead of handing it out again.
+bool takeLostConnection(const QSqlDatabase& db);
 
 // Called by retrying after a transient failure: reopens this thread's connection when it no longer answers,
 // then sleeps (5 ms doubling to 1 s, jittered). False when the attempts are spent (about 6 s in all, enough

@@ -156,7 +156,7 @@ Result<Cells> collect(const QSqlDatabase& db, const Collect& c)
     if (!q.ok())
         return q.error();
     while (q.value().next()) {
-        const QSqlQuery& r = q.value();
+        const Sql::Statement& r = q.value();
         const Dimensions dims = StoredJson::toMap(r.value(3).toString());
         if (!c.meter->matches(r.value(1).toString(), dims))
             continue;
@@ -390,7 +390,7 @@ Result<QList<InvoiceLine>> UsageReader::invoiceLines(const TimeRange& range) con
     QHash<QString, QHash<QString, Accumulator>> quantities; // meter → customer → usage
     QList<InvoiceLine> lines;
     while (customers.value().next()) {
-        const QSqlQuery& r = customers.value();
+        const Sql::Statement& r = customers.value();
         const auto plan = catalog.value()->plans.constFind(r.value(3).toString());
         if (plan == catalog.value()->plans.cend())
             continue;

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
     g++ cmake make pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
-    libqt6sql6-sqlite libqt6sql6-psql libgl-dev
+    libqt6sql6-sqlite libsqlite3-dev libqt6sql6-psql libgl-dev
     postgresql
 )
 
