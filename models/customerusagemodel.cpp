@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "models/displayformat.h"
+
 using namespace Qt::StringLiterals;
 
 namespace Meterline
@@ -13,13 +15,6 @@ namespace Meterline
 
 namespace
 {
-
-// The dashboard always groups digits, even in the C locale (which omits group separators by default).
-QLocale grouping(QLocale locale)
-{
-    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
-    return locale;
-}
 
 // Columns whose text or raw value differ between two versions of a row: [first, last], or {-1, -1}.
 std::pair<int, int> changedColumns(const CustomerUsageRow& before, const CustomerUsageRow& after)
@@ -168,24 +163,12 @@ QVariant CustomerUsageModel::headerData(int section, Qt::Orientation orientation
 
 QString CustomerUsageModel::formatQuantity(double value, const QLocale& locale)
 {
-    const QLocale l = grouping(locale);
-    if (!std::isfinite(value))
-        return l.toString(value);
-    if (std::fabs(value) < 9.0e15 && std::floor(value) == value)
-        return l.toString(qlonglong(value));
-    return l.toString(value, 'f', 2);
+    return DisplayFormat::quantity(value, locale);
 }
 
 QString CustomerUsageModel::formatMoney(Money amount, const QLocale& locale)
 {
-    const QLocale l = grouping(locale);
-    const qint64 cents = divideRoundHalfEven(amount.micros(), Money::Scale / 100);
-    const qint64 magnitude = cents < 0 ? -cents : cents;
-    QString fraction = l.toString(qlonglong(magnitude % 100));
-    if (magnitude % 100 < 10)
-        fraction.prepend(l.zeroDigit());
-    return (cents < 0 ? l.negativeSign() : QString()) + l.toString(qlonglong(magnitude / 100)) + l.decimalPoint()
-           + fraction;
+    return DisplayFormat::money(amount, locale);
 }
 
 void CustomerUsageModel::applySnapshot(const QList<CustomerUsageRow>& snapshot)

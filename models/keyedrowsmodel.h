@@ -1,13 +1,12 @@
 #pragma once
 
-#include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
 #include <QSet>
 #include <QStringList>
 #include <algorithm>
 
-#include "models/modelroles.h"
+#include "models/rowtablemodel.h"
 
 namespace Meterline
 {
@@ -26,53 +25,15 @@ template <typename Row> struct RowDelta
 // ranges, change rows in place (one dataChanged per row whose display or raw value moved) and append new rows
 // at the end (views sort through a QSortFilterProxyModel). Persistent indexes, selection and scrolling on
 // untouched rows survive. Subclasses say what each column shows.
-template <typename Row> class KeyedRowsModel : public QAbstractTableModel
+template <typename Row> class KeyedRowsModel : public RowTableModel<Row>
 {
+    using Base = RowTableModel<Row>;
+    using Base::keyOf;
+    using Base::m_rows;
+
 public:
-    using QAbstractTableModel::QAbstractTableModel;
+    using Base::Base;
 
-    int rowCount(const QModelIndex& parent = {}) const override { return parent.isValid() ? 0 : int(m_rows.size()); }
-    int columnCount(const QModelIndex& parent = {}) const override { return parent.isValid() ? 0 : columns(); }
-
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override
-    {
-        if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-            return {};
-        const Row& row = m_rows.at(index.row());
-        switch (role) {
-        case Qt::DisplayRole:
-            return display(row, index.column());
-        case Qt::ToolTipRole:
-            return toolTip(row, index.column());
-        case Qt::ForegroundRole:
-            return foreground(row, index.column());
-        case Qt::TextAlignmentRole:
-            return QVariant::fromValue(alignment(index.column()));
-        case RawRole:
-            return raw(row, index.column());
-        case IdRole:
-            return keyOf(row);
-        case ProgressRole:
-            return progress(row, index.column());
-        case RowRole:
-            return QVariant::fromValue(row);
-        default:
-            return {};
-        }
-    }
-
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override
-    {
-        if (orientation != Qt::Horizontal || section < 0 || section >= columns())
-            return QAbstractTableModel::headerData(section, orientation, role);
-        if (role == Qt::TextAlignmentRole)
-            return QVariant::fromValue(alignment(section));
-        if (role == Qt::DisplayRole)
-            return header(section);
-        return {};
-    }
-
-    const QList<Row>& rows() const { return m_rows; }
     int rowOf(const QString& key) const { return m_index.value(key, -1); }
     const Row* find(const QString& key) const
     {
@@ -91,11 +52,11 @@ public:
         QSet<QString> keep;
         keep.reserve(rows.size());
         for (const Row& row : rows)
-            keep.insert(keyOf(row));
+            keep.insert(this->keyOf(row));
         QStringList gone;
         for (const Row& row : std::as_const(m_rows)) {
-            if (!keep.contains(keyOf(row)))
-                gone << keyOf(row);
+            if (!keep.contains(this->keyOf(row)))
+                gone << this->keyOf(row);
         }
         removeKeys(gone);
         upsert(rows);
@@ -114,22 +75,13 @@ public:
     void clear() { resetTo({}); }
 
 protected:
-    virtual QString keyOf(const Row& row) const = 0;
-    virtual int columns() const = 0;
-    virtual QVariant header(int column) const = 0;
-    virtual QVariant display(const Row& row, int column) const = 0;
-    virtual QVariant raw(const Row& row, int column) const = 0;
-    virtual QVariant toolTip(const Row&, int) const { return {}; }
-    virtual QVariant foreground(const Row&, int) const { return {}; }
-    virtual QVariant progress(const Row&, int) const { return {}; }
-    virtual Qt::Alignment alignment(int) const { return Qt::AlignLeft | Qt::AlignVCenter; }
-
     // Rows are "the same" when every column shows and sorts the same: no operator== needed on core types.
     bool sameCells(const Row& a, const Row& b) const
     {
-        for (int c = 0; c < columns(); ++c) {
-            if (display(a, c) != display(b, c) || raw(a, c) != raw(b, c) || progress(a, c) != progress(b, c)
-                || toolTip(a, c) != toolTip(b, c) || foreground(a, c) != foreground(b, c))
+        for (int c = 0; c < this->columns(); ++c) {
+            if (this->display(a, c) != this->display(b, c) || this->raw(a, c) != this->raw(b, c)
+                || this->progress(a, c) != this->progress(b, c) || this->toolTip(a, c) != this->toolTip(b, c)
+                || this->foreground(a, c) != this->foreground(b, c))
                 return false;
         }
         return true;
@@ -138,12 +90,12 @@ protected:
 private:
     void resetTo(const QList<Row>& rows)
     {
-        beginResetModel();
+        this->beginResetModel();
         m_rows.clear();
         m_index.clear();
         m_rows.reserve(rows.size());
         for (const Row& row : rows) {
-            const QString key = keyOf(row);
+            const QString key = this->keyOf(row);
             if (m_index.contains(key)) // ids are unique in the model: a repeated id keeps its last value
                 m_rows[m_index.value(key)] = row;
             else {
@@ -152,7 +104,7 @@ private:
             }
         }
         m_loaded = true;
-        endResetModel();
+        this->endResetModel();
     }
 
     void removeKeys(const QStringList& keys)
@@ -175,9 +127,9 @@ private:
             while (i > 0 && doomed.at(i - 1) == first - 1)
                 first = doomed.at(--i);
             --i;
-            beginRemoveRows({}, first, last);
+            this->beginRemoveRows({}, first, last);
             m_rows.remove(first, last - first + 1);
-            endRemoveRows();
+            this->endRemoveRows();
         }
         rebuildIndex();
     }
@@ -187,7 +139,7 @@ private:
         QList<Row> fresh;
         QHash<QString, int> freshIndex;
         for (const Row& row : rows) {
-            const QString key = keyOf(row);
+            const QString key = this->keyOf(row);
             const int r = rowOf(key);
             if (r < 0) {
                 const auto repeated = freshIndex.constFind(key);
@@ -204,27 +156,26 @@ private:
                 continue;
             }
             m_rows[r] = row;
-            emit dataChanged(index(r, 0), index(r, columns() - 1));
+            emit this->dataChanged(this->index(r, 0), this->index(r, this->columns() - 1));
         }
         if (fresh.isEmpty())
             return;
         const int first = int(m_rows.size());
-        beginInsertRows({}, first, first + int(fresh.size()) - 1);
+        this->beginInsertRows({}, first, first + int(fresh.size()) - 1);
         for (const Row& row : std::as_const(fresh)) {
-            m_index.insert(keyOf(row), int(m_rows.size()));
+            m_index.insert(this->keyOf(row), int(m_rows.size()));
             m_rows.append(row);
         }
-        endInsertRows();
+        this->endInsertRows();
     }
 
     void rebuildIndex()
     {
         m_index.clear();
         for (int r = 0; r < m_rows.size(); ++r)
-            m_index.insert(keyOf(m_rows.at(r)), r);
+            m_index.insert(this->keyOf(m_rows.at(r)), r);
     }
 
-    QList<Row> m_rows;
     QHash<QString, int> m_index;
     bool m_loaded = false;
 };
