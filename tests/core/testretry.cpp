@@ -139,6 +139,35 @@ private Q_SLOTS:
         QCOMPARE(rows, 2);
     }
 
+    // Code that uses the store below Service (the webhook dispatcher's queue) gets a new connection too: the
+    // statement that met the dropped connection fails (transient), the next connection() is a fresh one.
+    void lostConnection_isReplacedForDirectUsers()
+    {
+        TestStore store;
+        if (store.location().isPostgres()) {
+            const QSqlDatabase before = store.db().connection();
+            auto pid = Sql::scalar(before, QStringLiteral("SELECT pg_backend_pid()"));
+            VERIFY_OK(pid);
+            QSqlDatabase admin = store.location().rawConnection(QStringLiteral("killer"));
+            QSqlQuery q(admin);
+            q.prepare(QStringLiteral("SELECT pg_terminate_backend(?)"));
+            q.addBindValue(pid.value()->toInt());
+            QVERIFY(q.exec() && q.next() && q.value(0).toBool());
+            q = QSqlQuery();
+            admin = QSqlDatabase();
+            QSqlDatabase::removeDatabase(QStringLiteral("killer"));
+            QTest::qWait(100);
+            const auto failed = Sql::scalar(before, QStringLiteral("SELECT COUNT(*) FROM customers"));
+            QVERIFY(!failed.ok());
+            QCOMPARE(failed.error().code, ErrorCode::Transient);
+        } else {
+            store.db().connection().close();
+        }
+        const auto counted = Sql::scalar(store.db().connection(), QStringLiteral("SELECT COUNT(*) FROM customers"));
+        VERIFY_OK(counted);
+        QCOMPARE(counted.value()->toInt(), 0);
+    }
+
     // What a COMMIT whose answer was lost did is read back from the server by the transaction's id.
     void transactionStatus_isReadNotGuessed()
     {
