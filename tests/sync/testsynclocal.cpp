@@ -61,6 +61,7 @@ class TestSyncLocal : public QObject
 private slots:
     void firstSync_fillsEveryModel();
     void laterChanges_arriveAsInsertsAndDataChanged();
+    void largeFirstSync_arrivesInSlices();
     void actions_landThroughTheWorker();
     void topUp_sameDialogTwice_creditsOnce();
     void eventsModel_pagesThroughALargeStore();
@@ -175,6 +176,36 @@ void TestSyncLocal::laterChanges_arriveAsInsertsAndDataChanged()
     QVERIFY(waitForSync(client));
     QCOMPARE(removed.size(), 1);
     QCOMPARE(customers.rowOf(u"zz-new"_s), -1);
+}
+
+void TestSyncLocal::largeFirstSync_arrivesInSlices()
+{
+    Fixture f;
+    constexpr int Customers = 12'000;
+    for (int i = 0; i < Customers; ++i) {
+        Customer c;
+        c.id = u"c%1"_s.arg(i, 5, 10, QChar(u'0'));
+        c.name = c.id;
+        const auto created = f.store->createCustomer(c);
+        VERIFY_OK(created);
+    }
+    SyncClient client;
+    CustomersModel customers;
+    client.bindModels({&customers});
+    QSignalSpy deltas(&client, &SyncClient::customersSynced);
+    QSignalSpy reset(&customers, &QAbstractItemModel::modelReset);
+    QSignalSpy inserted(&customers, &QAbstractItemModel::rowsInserted);
+    client.open(f.spec());
+    QVERIFY(waitForSync(client));
+    // The reset carries the first slice; the rest are appended, so no single update holds the GUI long.
+    QCOMPARE(deltas.size(), 3);
+    QVERIFY(deltas.at(0).at(0).value<RowDelta<CustomerRow>>().reset);
+    QVERIFY(!deltas.at(1).at(0).value<RowDelta<CustomerRow>>().reset);
+    QCOMPARE(deltas.at(0).at(0).value<RowDelta<CustomerRow>>().upserts.size(), 5000);
+    QCOMPARE(reset.size(), 1);
+    QCOMPARE(inserted.size(), 2);
+    QCOMPARE(customers.rowCount(), Customers);
+    QCOMPARE(customers.index(Customers - 1, CustomersModel::IdColumn).data().toString(), u"c11999"_s);
 }
 
 void TestSyncLocal::actions_landThroughTheWorker()
