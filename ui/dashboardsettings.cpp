@@ -49,18 +49,6 @@ void DashboardSettings::setRefreshSeconds(int seconds)
     emit changed();
 }
 
-int DashboardSettings::nearLimitPercent() const
-{
-    const int percent = m_settings.value(key(NearLimitPercentKey), DefaultNearLimitPercent).toInt();
-    return percent >= 1 && percent <= 100 ? percent : DefaultNearLimitPercent;
-}
-
-void DashboardSettings::setNearLimitPercent(int percent)
-{
-    m_settings.setValue(key(NearLimitPercentKey), percent);
-    emit changed();
-}
-
 Money DashboardSettings::lowBalance() const
 {
     const auto parsed = Money::parse(m_settings.value(key(LowBalanceKey)).toString());
@@ -93,7 +81,7 @@ void DashboardSettings::addRecentConnection(const QString& entry)
 
 void DashboardSettings::restoreDefaults()
 {
-    for (const char* name : {MoneyFormatKey, RefreshSecondsKey, NearLimitPercentKey, LowBalanceKey})
+    for (const char* name : {MoneyFormatKey, RefreshSecondsKey, LowBalanceKey})
         m_settings.remove(key(name));
     emit changed();
 }

@@ -32,12 +32,10 @@ public:
     static constexpr const char* ColumnsGroup = "columns"; // columns/<view objectName>
     static constexpr const char* MoneyFormatKey = "display/moneyFormat";
     static constexpr const char* RefreshSecondsKey = "sync/refreshSeconds";
-    static constexpr const char* NearLimitPercentKey = "display/nearLimitPercent";
     static constexpr const char* LowBalanceKey = "display/lowBalance";
     static constexpr const char* RecentConnectionsKey = "connections/recent";
 
     static constexpr int DefaultRefreshSeconds = 30;
-    static constexpr int DefaultNearLimitPercent = 80; // the 80% threshold of SPEC §5
     static constexpr int MaxRecentConnections = 8;
 
     // Reads and writes through `settings`, which must outlive this object (a test passes its own file).
@@ -49,8 +47,6 @@ public:
     void setMoneyFormat(MoneyFormat format);
     int refreshSeconds() const;
     void setRefreshSeconds(int seconds);
-    int nearLimitPercent() const;
-    void setNearLimitPercent(int percent);
     Money lowBalance() const;
     void setLowBalance(Money amount);
     // Most recent first, without repeats, at most MaxRecentConnections. An entry is a connection's display

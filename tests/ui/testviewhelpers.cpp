@@ -66,7 +66,6 @@ void TestViewHelpers::settings_roundTripAndFallBackToDefaults()
         QCOMPARE(settings.refreshSeconds(), DashboardSettings::DefaultRefreshSeconds);
         settings.setMoneyFormat(MoneyFormat::Locale);
         settings.setRefreshSeconds(45);
-        settings.setNearLimitPercent(90);
         settings.setLowBalance(Money::fromMicros(2'500'001));
     }
     {
@@ -74,13 +73,10 @@ void TestViewHelpers::settings_roundTripAndFallBackToDefaults()
         DashboardSettings settings(store);
         QVERIFY(settings.moneyFormat() == MoneyFormat::Locale);
         QCOMPARE(settings.refreshSeconds(), 45);
-        QCOMPARE(settings.nearLimitPercent(), 90);
         QCOMPARE(settings.lowBalance().micros(), 2'500'001); // a decimal string, exact
         // Hand-edited nonsense reads as the defaults.
-        store.setValue(QString::fromLatin1(DashboardSettings::NearLimitPercentKey), 250);
         store.setValue(QString::fromLatin1(DashboardSettings::LowBalanceKey), u"-3"_s);
         store.setValue(QString::fromLatin1(DashboardSettings::RefreshSecondsKey), 0);
-        QCOMPARE(settings.nearLimitPercent(), DashboardSettings::DefaultNearLimitPercent);
         QCOMPARE(settings.lowBalance().micros(), 10 * Money::Scale);
         QCOMPARE(settings.refreshSeconds(), DashboardSettings::DefaultRefreshSeconds);
         settings.restoreDefaults();
@@ -107,21 +103,19 @@ void TestViewHelpers::progressLevel_data()
 {
     QTest::addColumn<double>("fraction");
     QTest::addColumn<int>("level");
-    QTest::addRow("nothing used") << 0.0 << int(ProgressDelegate::Level::Normal);
-    QTest::addRow("just below 80 percent") << 0.7999 << int(ProgressDelegate::Level::Normal);
-    QTest::addRow("at 80 percent") << 0.8 << int(ProgressDelegate::Level::Near);
-    QTest::addRow("just below the cap") << 0.9999 << int(ProgressDelegate::Level::Near);
-    QTest::addRow("at the cap") << 1.0 << int(ProgressDelegate::Level::Over);
-    QTest::addRow("over") << 1.7 << int(ProgressDelegate::Level::Over);
+    QTest::addRow("nothing used") << 0.0 << int(LimitLevel::Normal);
+    QTest::addRow("just below 80 percent") << 0.7999 << int(LimitLevel::Normal);
+    QTest::addRow("at 80 percent") << 0.8 << int(LimitLevel::Near);
+    QTest::addRow("just below the cap") << 0.9999 << int(LimitLevel::Near);
+    QTest::addRow("at the cap") << 1.0 << int(LimitLevel::Over);
+    QTest::addRow("over") << 1.7 << int(LimitLevel::Over);
 }
 
 void TestViewHelpers::progressLevel()
 {
     QFETCH(double, fraction);
     QFETCH(int, level);
-    ProgressDelegate delegate;
-    delegate.setNearLimitPercent(80);
-    QCOMPARE(int(delegate.levelOf(fraction)), level);
+    QCOMPARE(int(limitLevel(fraction)), level);
 }
 
 void TestViewHelpers::usageChart_hoverNamesTheBucketAndValue()

@@ -4,6 +4,7 @@
 #include <QPainter>
 #include <QStyleOptionProgressBar>
 
+#include "models/customersmodel.h"
 #include "ui/charts/chartpalette.h"
 
 namespace Meterline
@@ -15,13 +16,13 @@ ProgressDelegate::ProgressDelegate(int fractionRole, QObject* parent)
 {
 }
 
-ProgressDelegate::Level ProgressDelegate::levelOf(double fraction) const
+LimitLevel limitLevel(double fraction)
 {
     if (fraction >= 1.0)
-        return Level::Over;
-    if (fraction * 100.0 >= m_nearPercent)
-        return Level::Near;
-    return Level::Normal;
+        return LimitLevel::Over;
+    if (fraction >= NearLimitFraction)
+        return LimitLevel::Near;
+    return LimitLevel::Normal;
 }
 
 void ProgressDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const
@@ -52,14 +53,14 @@ void ProgressDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
     bar.state = option.state | QStyle::State_Horizontal;
     bar.palette = option.palette;
     bar.fontMetrics = option.fontMetrics;
-    switch (levelOf(fraction)) {
-    case Level::Over:
+    switch (limitLevel(fraction)) {
+    case LimitLevel::Over:
         bar.palette.setColor(QPalette::Highlight, ChartPalette::over());
         break;
-    case Level::Near:
+    case LimitLevel::Near:
         bar.palette.setColor(QPalette::Highlight, ChartPalette::near());
         break;
-    case Level::Normal:
+    case LimitLevel::Normal:
         bar.palette.setColor(QPalette::Highlight, ChartPalette::normal());
         break;
     }

@@ -6,9 +6,9 @@ namespace Meterline
 {
 
 // Paints a limit's consumption as a bar: the fraction used (a double, 1.0 = at the limit) comes from the
-// model's `fractionRole`, the text on the bar from the display role ("8,000 / 10,000"). The bar turns amber from
-// the near-limit threshold and red at the limit, so the colour never carries the meaning alone: the text
-// says it too.
+// model's `fractionRole`, the text on the bar from the display role ("8,000 / 10,000"). The bar turns amber
+// near the limit and red at it (limitLevel), so the colour never carries the meaning alone: the text says it
+// too.
 class ProgressDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -16,22 +16,21 @@ class ProgressDelegate : public QStyledItemDelegate
 public:
     explicit ProgressDelegate(int fractionRole = Qt::UserRole, QObject* parent = nullptr);
 
-    void setNearLimitPercent(int percent) { m_nearPercent = percent; }
-
     void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
     QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
 
-    enum class Level
-    {
-        Normal,
-        Near,
-        Over
-    };
-    Level levelOf(double fraction) const;
-
 private:
     int m_fractionRole;
-    int m_nearPercent = 80;
 };
+
+enum class LimitLevel
+{
+    Normal,
+    Near,
+    Over
+};
+// The colour level of a limit used to `fraction` (1 = at the cap), by the models' near-limit rule
+// (NearLimitFraction): the same thresholds as the Health column's words.
+LimitLevel limitLevel(double fraction);
 
 } // namespace Meterline

@@ -86,7 +86,6 @@ CustomerDetail::CustomerDetail(const PageContext& context, CustomerActions& acti
     m_limitStatus = new LimitStatusModel(this);
     auto* limitsView = tableFor(m_limitStatus, QStringLiteral("customerLimitsView"), m_tabs);
     auto* progress = new ProgressDelegate(ProgressRole, limitsView);
-    progress->setNearLimitPercent(context.settings->nearLimitPercent());
     limitsView->setItemDelegateForColumn(LimitStatusModel::ProgressColumn, progress);
     m_consumption = new RankingChart(m_tabs);
     m_consumption->setObjectName(QStringLiteral("limitConsumptionChart"));
@@ -192,18 +191,14 @@ void CustomerDetail::updateHeader()
 void CustomerDetail::showLimits(const CheckResult& check)
 {
     m_limitStatus->setRows(check.limits);
-    const int nearPercent = m_context.settings->nearLimitPercent();
     QList<RankingChart::Bar> bars;
     for (const LimitStatus& limit : check.limits) {
         if (limit.limit <= 0)
             continue;
-        const double percent = 100.0 * limit.used / limit.limit;
-        const RankingChart::Level level = percent >= 100           ? RankingChart::Level::Over
-                                          : percent >= nearPercent ? RankingChart::Level::Near
-                                                                   : RankingChart::Level::Normal;
+        const double fraction = limit.used / limit.limit;
         bars << RankingChart::Bar{tr("%1 / %2").arg(limit.meterId, toString(limit.period)),
-                                  percent,
-                                  level,
+                                  100.0 * fraction,
+                                  RankingChart::Level(limitLevel(fraction)), // the same order
                                   DisplayFormat::percent(limit.used / limit.limit)};
     }
     m_consumption->setBars(

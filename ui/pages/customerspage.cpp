@@ -26,9 +26,7 @@ CustomersPage::CustomersPage(const PageContext& context, CustomerActions& action
     m_table = new TablePanel(QStringLiteral("customersTable"), tr("Customers"), context.models.customers, this);
     QTableView* view = m_table->view();
     view->setItemDelegateForColumn(CustomersModel::BalanceColumn, new MoneyDelegate(context.settings, RawRole, view));
-    auto* progress = new ProgressDelegate(ProgressRole, view);
-    progress->setNearLimitPercent(context.settings->nearLimitPercent());
-    view->setItemDelegateForColumn(CustomersModel::HealthColumn, progress);
+    view->setItemDelegateForColumn(CustomersModel::HealthColumn, new ProgressDelegate(ProgressRole, view));
     view->hideColumn(CustomersModel::CreatedColumn);
     view->hideColumn(CustomersModel::ExternalIdColumn); // in the detail header
     view->sortByColumn(CustomersModel::UsageColumn, Qt::DescendingOrder);
@@ -54,10 +52,7 @@ CustomersPage::CustomersPage(const PageContext& context, CustomerActions& action
     connect(context.models.meters, &QAbstractItemModel::rowsInserted, this, nameUsageMeter);
     connect(m_table, &TablePanel::selectionChanged, m_detail, &CustomerDetail::showCustomer);
     connect(&actions, &CustomerActions::customerCreated, m_table, &TablePanel::selectId);
-    connect(context.settings, &DashboardSettings::changed, this, [this, progress, view] {
-        progress->setNearLimitPercent(m_context.settings->nearLimitPercent());
-        view->viewport()->update();
-    });
+    connect(context.settings, &DashboardSettings::changed, view->viewport(), qOverload<>(&QWidget::update));
 }
 
 void CustomersPage::reload()

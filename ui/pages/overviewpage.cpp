@@ -113,9 +113,8 @@ OverviewPage::OverviewPage(const PageContext& context, QWidget* parent)
                        int(CustomersModel::PlanColumn),
                        int(CustomersModel::UsageColumn)})
         m_limitsView->hideColumn(column);
-    auto* progress = new ProgressDelegate(ProgressRole, m_limitsView);
-    progress->setNearLimitPercent(context.settings->nearLimitPercent());
-    m_limitsView->setItemDelegateForColumn(CustomersModel::HealthColumn, progress);
+    m_limitsView->setItemDelegateForColumn(CustomersModel::HealthColumn,
+                                           new ProgressDelegate(ProgressRole, m_limitsView));
     m_limitsView->setItemDelegateForColumn(CustomersModel::BalanceColumn,
                                            new MoneyDelegate(context.settings, RawRole, m_limitsView));
 
@@ -181,8 +180,8 @@ OverviewPage::OverviewPage(const PageContext& context, QWidget* parent)
         if (m_usage->meterId() != m_topMeter)
             reload();
     });
-    connect(context.settings, &DashboardSettings::changed, this, [this, progress] {
-        progress->setNearLimitPercent(m_context.settings->nearLimitPercent());
+    // Money format or low-balance threshold changed: repaint and refilter.
+    connect(context.settings, &DashboardSettings::changed, this, [this] {
         m_limitsView->viewport()->update();
         m_lowView->viewport()->update();
     });

@@ -37,10 +37,7 @@ SettingsPage::SettingsPage(const PageContext& context, QWidget* parent)
     m_refresh->setObjectName(QStringLiteral("refreshSpin"));
     m_refresh->setRange(5, 3600);
     m_refresh->setSuffix(tr(" s"));
-    m_nearLimit = new QSpinBox(this);
-    m_nearLimit->setObjectName(QStringLiteral("nearLimitSpin"));
-    m_nearLimit->setRange(1, 100);
-    m_nearLimit->setSuffix(tr(" %"));
+    m_refresh->setToolTip(tr("Takes effect with the next connection (Ctrl+O, or the next start)."));
     m_lowBalance = new QLineEdit(this);
     m_lowBalance->setObjectName(QStringLiteral("lowBalanceEdit"));
     m_problem = new QLabel(this);
@@ -52,7 +49,6 @@ SettingsPage::SettingsPage(const PageContext& context, QWidget* parent)
 
     form->addRow(tr("&Money:"), m_moneyFormat);
     form->addRow(tr("&Sync every:"), m_refresh);
-    form->addRow(tr("&Near a limit from:"), m_nearLimit);
     form->addRow(tr("&Low balance at or below:"), m_lowBalance);
     form->addRow(m_problem);
     layout->addLayout(form);
@@ -76,7 +72,6 @@ SettingsPage::SettingsPage(const PageContext& context, QWidget* parent)
         m_context.settings->setMoneyFormat(MoneyFormat(m_moneyFormat->currentData().toInt()));
     });
     connect(m_refresh, &QSpinBox::valueChanged, m_context.settings, &DashboardSettings::setRefreshSeconds);
-    connect(m_nearLimit, &QSpinBox::valueChanged, m_context.settings, &DashboardSettings::setNearLimitPercent);
     connect(m_lowBalance, &QLineEdit::editingFinished, this, &SettingsPage::applyLowBalance);
     connect(restore, &QPushButton::clicked, this, [this] {
         m_context.settings->restoreDefaults();
@@ -89,10 +84,8 @@ void SettingsPage::reload()
 {
     const DashboardSettings& settings = *m_context.settings;
     const QSignalBlocker b1(m_refresh);
-    const QSignalBlocker b2(m_nearLimit);
     m_moneyFormat->setCurrentIndex(m_moneyFormat->findData(int(settings.moneyFormat())));
     m_refresh->setValue(settings.refreshSeconds());
-    m_nearLimit->setValue(settings.nearLimitPercent());
     m_lowBalance->setText(settings.lowBalance().toString());
     m_problem->hide();
 }

@@ -27,7 +27,6 @@ public:
 
     QComboBox* moneyFormatCombo() const { return m_moneyFormat; }
     QSpinBox* refreshSpin() const { return m_refresh; }
-    QSpinBox* nearLimitSpin() const { return m_nearLimit; }
     QLineEdit* lowBalanceEdit() const { return m_lowBalance; }
     QString problem() const;
 
@@ -40,7 +39,6 @@ private:
     PageContext m_context;
     QComboBox* m_moneyFormat = nullptr;
     QSpinBox* m_refresh = nullptr;
-    QSpinBox* m_nearLimit = nullptr;
     QLineEdit* m_lowBalance = nullptr;
     QLabel* m_problem = nullptr;
     QLabel* m_connection = nullptr;
