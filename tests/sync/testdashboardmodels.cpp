@@ -11,6 +11,7 @@
 #include "models/apikeysmodel.h"
 #include "models/balancesmodel.h"
 #include "models/customersmodel.h"
+#include "models/displayformat.h"
 #include "models/eventsmodel.h"
 #include "models/invoicelinesmodel.h"
 #include "models/ledgermodel.h"
@@ -94,6 +95,8 @@ private slots:
     void paged_restartDropsRowsAndAsksForTheFirstPage();
     void paged_failedPageStopsAskingUntilRetry();
     void invoiceLines_totalsPerCurrency();
+    void displayFormat_groupsDigitsAndRoundsMoneyHalfEven_data();
+    void displayFormat_groupsDigitsAndRoundsMoneyHalfEven();
 };
 
 void TestDashboardModels::everyModel_passesTheModelTester()
@@ -412,6 +415,29 @@ void TestDashboardModels::invoiceLines_totalsPerCurrency()
     const auto totals = model.totals();
     QCOMPARE(totals.value(u"USD"_s).micros(), 3'500'001);
     QCOMPARE(totals.value(u"EUR"_s).micros(), 1'500'000);
+}
+
+void TestDashboardModels::displayFormat_groupsDigitsAndRoundsMoneyHalfEven_data()
+{
+    QTest::addColumn<qint64>("micros");
+    QTest::addColumn<QString>("text");
+    QTest::addRow("grouped") << qint64(1'234'567'890'000) << u"1,234,567.89"_s;
+    QTest::addRow("half to even, down") << qint64(12'345'000) << u"12.34"_s;
+    QTest::addRow("half to even, up") << qint64(12'355'000) << u"12.36"_s;
+    QTest::addRow("below a cent") << qint64(4'999) << u"0.00"_s;
+    QTest::addRow("negative") << qint64(-1'050'000) << u"-1.05"_s;
+}
+
+void TestDashboardModels::displayFormat_groupsDigitsAndRoundsMoneyHalfEven()
+{
+    QFETCH(qint64, micros);
+    QFETCH(QString, text);
+    const QLocale c = QLocale::c(); // omits group separators by default: the dashboard still groups
+    QCOMPARE(DisplayFormat::money(Money::fromMicros(micros), c), text);
+    QCOMPARE(DisplayFormat::quantity(1234567, c), u"1,234,567"_s);
+    QCOMPARE(DisplayFormat::quantity(0.25, c), u"0.25"_s);
+    QCOMPARE(DisplayFormat::time(QDateTime()), QString());
+    QCOMPARE(DisplayFormat::time(utc(2026, 3, 15, 6, 40, 59)), u"2026-03-15 06:40"_s);
 }
 
 QTEST_MAIN(TestDashboardModels)
