@@ -34,6 +34,22 @@ qint64 ledgerSum(TestStore& store, int* rows)
     return sum;
 }
 
+// PostgreSQL ends the session of connection from the server side, as a restart or a network cut would.
+void endSession(TestStore& store, const QSqlDatabase& connection)
+{
+    auto pid = Sql::scalar(connection, QStringLiteral("SELECT pg_backend_pid()"));
+    VERIFY_OK(pid);
+    {
+        QSqlDatabase admin = store.location().rawConnection(QStringLiteral("killer"));
+        QSqlQuery q(admin);
+        q.prepare(QStringLiteral("SELECT pg_terminate_backend(?)"));
+        q.addBindValue(pid.value()->toInt());
+        QVERIFY(q.exec() && q.next() && q.value(0).toBool());
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("killer"));
+    QTest::qWait(100);
+}
+
 } // namespace
 
 class TestRetry : public QObject
@@ -115,17 +131,7 @@ private Q_SLOTS:
 
         if (store.location().isPostgres()) {
             // The server ends the store's session (as a restart or a network cut would); Qt still thinks it open.
-            auto pid = Sql::scalar(store.db().connection(), QStringLiteral("SELECT pg_backend_pid()"));
-            VERIFY_OK(pid);
-            QSqlDatabase admin = store.location().rawConnection(QStringLiteral("killer"));
-            QSqlQuery q(admin);
-            q.prepare(QStringLiteral("SELECT pg_terminate_backend(?)"));
-            q.addBindValue(pid.value()->toInt());
-            QVERIFY(q.exec() && q.next() && q.value(0).toBool());
-            q = QSqlQuery();
-            admin = QSqlDatabase();
-            QSqlDatabase::removeDatabase(QStringLiteral("killer"));
-            QTest::qWait(100);
+            CHECKED(endSession(store, store.db().connection()));
         } else {
             store.db().connection().close();
         }
@@ -146,17 +152,7 @@ private Q_SLOTS:
         TestStore store;
         if (store.location().isPostgres()) {
             const QSqlDatabase before = store.db().connection();
-            auto pid = Sql::scalar(before, QStringLiteral("SELECT pg_backend_pid()"));
-            VERIFY_OK(pid);
-            QSqlDatabase admin = store.location().rawConnection(QStringLiteral("killer"));
-            QSqlQuery q(admin);
-            q.prepare(QStringLiteral("SELECT pg_terminate_backend(?)"));
-            q.addBindValue(pid.value()->toInt());
-            QVERIFY(q.exec() && q.next() && q.value(0).toBool());
-            q = QSqlQuery();
-            admin = QSqlDatabase();
-            QSqlDatabase::removeDatabase(QStringLiteral("killer"));
-            QTest::qWait(100);
+            CHECKED(endSession(store, before));
             const auto failed = Sql::scalar(before, QStringLiteral("SELECT COUNT(*) FROM customers"));
             QVERIFY(!failed.ok());
             QCOMPARE(failed.error().code, ErrorCode::Transient);
