@@ -72,6 +72,9 @@ SyncClient::SyncClient(QObject* parent)
 {
     registerTypes();
     m_thread.setObjectName(QStringLiteral("meterline-sync"));
+    m_pacer.setSingleShot(true);
+    m_pacer.setInterval(0);
+    connect(&m_pacer, &QTimer::timeout, this, &SyncClient::runPaced);
 }
 
 SyncClient::~SyncClient()
@@ -86,6 +89,8 @@ void SyncClient::close()
     m_thread.quit();
     m_thread.wait();
     m_worker = nullptr; // deleted on its thread by deleteLater (QThread::finished)
+    m_pacer.stop();
+    m_paced.clear(); // what the closed source still had to say
 }
 
 void SyncClient::open(const ConnectionSpec& spec)
@@ -98,16 +103,35 @@ void SyncClient::open(const ConnectionSpec& spec)
     worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, worker, &QObject::deleteLater);
 
-    connect(worker, &SyncWorker::statusChanged, this, &SyncClient::onStatus);
-    connect(worker, &SyncWorker::customersSynced, this, &SyncClient::customersSynced);
-    connect(worker, &SyncWorker::plansSynced, this, &SyncClient::plansSynced);
-    connect(worker, &SyncWorker::metersSynced, this, &SyncClient::metersSynced);
-    connect(worker, &SyncWorker::limitsSynced, this, &SyncClient::limitsSynced);
-    connect(worker, &SyncWorker::balancesSynced, this, &SyncClient::balancesSynced);
-    connect(worker, &SyncWorker::apiKeysSynced, this, &SyncClient::apiKeysSynced);
-    connect(worker, &SyncWorker::webhooksSynced, this, &SyncClient::webhooksSynced);
-    connect(worker, &SyncWorker::overviewReady, this, &SyncClient::overviewReady);
-    connect(worker, &SyncWorker::syncFinished, this, &SyncClient::syncFinished);
+    // The sync's signals are replayed in order, one per pass of the GUI event loop: a large first load comes
+    // in many slices, and delivered back to back they would hold the GUI thread for all of them at once.
+    connect(
+        worker, &SyncWorker::statusChanged, this, [this](const SyncStatus& s) { pace([this, s] { onStatus(s); }); });
+    connect(worker, &SyncWorker::customersSynced, this, [this](const RowDelta<CustomerRow>& d) {
+        pace([this, d] { emit customersSynced(d); });
+    });
+    connect(worker, &SyncWorker::plansSynced, this, [this](const RowDelta<Plan>& d) {
+        pace([this, d] { emit plansSynced(d); });
+    });
+    connect(worker, &SyncWorker::metersSynced, this, [this](const RowDelta<Meter>& d) {
+        pace([this, d] { emit metersSynced(d); });
+    });
+    connect(worker, &SyncWorker::limitsSynced, this, [this](const RowDelta<Limit>& d) {
+        pace([this, d] { emit limitsSynced(d); });
+    });
+    connect(worker, &SyncWorker::balancesSynced, this, [this](const RowDelta<BalanceRow>& d) {
+        pace([this, d] { emit balancesSynced(d); });
+    });
+    connect(worker, &SyncWorker::apiKeysSynced, this, [this](const RowDelta<ApiKey>& d) {
+        pace([this, d] { emit apiKeysSynced(d); });
+    });
+    connect(worker, &SyncWorker::webhooksSynced, this, [this](const RowDelta<WebhookEndpoint>& d) {
+        pace([this, d] { emit webhooksSynced(d); });
+    });
+    connect(worker, &SyncWorker::overviewReady, this, [this](quint64 id, const OverviewFigures& f) {
+        pace([this, id, f] { emit overviewReady(id, f); });
+    });
+    connect(worker, &SyncWorker::syncFinished, this, [this] { pace([this] { emit syncFinished(); }); });
     connect(worker, &SyncWorker::eventsReady, this, &SyncClient::eventsReady);
     connect(worker, &SyncWorker::usageSeriesReady, this, &SyncClient::usageSeriesReady);
     connect(worker, &SyncWorker::invoiceLinesReady, this, &SyncClient::invoiceLinesReady);
@@ -126,6 +150,24 @@ void SyncClient::open(const ConnectionSpec& spec)
     m_thread.start();
     QMetaObject::invokeMethod(
         worker, [worker] { worker->start(); }, Qt::QueuedConnection);
+}
+
+void SyncClient::pace(std::function<void()> step)
+{
+    m_paced.push_back(std::move(step));
+    if (!m_pacer.isActive())
+        m_pacer.start();
+}
+
+void SyncClient::runPaced()
+{
+    if (m_paced.empty())
+        return;
+    auto step = std::move(m_paced.front());
+    m_paced.pop_front();
+    step();
+    if (!m_paced.empty())
+        m_pacer.start(); // the next one after timers and input had their turn
 }
 
 void SyncClient::onStatus(const SyncStatus& status)

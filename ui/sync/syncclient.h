@@ -4,7 +4,10 @@
 #include <QObject>
 #include <QPointer>
 #include <QThread>
+#include <QTimer>
 #include <atomic>
+#include <deque>
+#include <functional>
 #include <memory>
 
 #include "models/balancesmodel.h"
@@ -164,6 +167,8 @@ private:
     QString submit(QueuedAction action);
     quint64 nextRequestId() { return ++m_lastRequestId; }
     void onStatus(const SyncStatus& status);
+    void pace(std::function<void()> step);
+    void runPaced();
     void forgetPages(QObject* model);
 
     ConnectionSpec m_spec;
@@ -174,6 +179,8 @@ private:
     Models m_models;
     QHash<quint64, QPointer<QObject>> m_pageOwners; // request id -> the paged model waiting for it
     QHash<quint64, std::shared_ptr<std::atomic_bool>> m_exportCancels;
+    std::deque<std::function<void()>> m_paced; // sync signals waiting for their turn on the GUI thread
+    QTimer m_pacer;
 };
 
 } // namespace Meterline::Dashboard
