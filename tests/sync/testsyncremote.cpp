@@ -120,7 +120,9 @@ void TestSyncRemote::firstSync_matchesTheServer()
     for (const Balance& b : stored->data)
         QCOMPARE(balances.find(b.customerId)->balance.available(), b.available());
     // Plans carry their limits and prices over the wire.
-    for (const Plan& p : server.service().plans().value()) {
+    const auto storedPlans = server.service().plans();
+    VERIFY_OK(storedPlans);
+    for (const Plan& p : storedPlans.value()) {
         QCOMPARE(plans.find(p.id)->limits.size(), p.limits.size());
         QCOMPARE(plans.find(p.id)->prices.size(), p.prices.size());
     }
