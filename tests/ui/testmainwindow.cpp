@@ -1,8 +1,11 @@
 #include <QApplication>
+#include <QBuffer>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -21,6 +24,8 @@
 #include "tests/ui/uitestsupport.h"
 #include "ui/charts/rankingchart.h"
 #include "ui/charts/usagechart.h"
+#include "ui/dialogs/apikeyeditor.h"
+#include "ui/dialogs/secretdialog.h"
 #include "ui/pages/balancespage.h"
 #include "ui/pages/billingpage.h"
 #include "ui/pages/customerdetail.h"
@@ -59,6 +64,8 @@ private slots:
     void customerDetail_showsUsageLimitsLedgerAndEvents();
     void ctrlF_focusesTheFilterOfTheCurrentPage();
     void f5_syncsAgainAndShowsNewUsage();
+    void apiKeys_createShowsTheKeyOnceAndRevokeAsksFirst();
+    void billing_exportWritesTheInvoiceCsvOfCore();
     void windowState_roundTripsThroughSettings();
     void statusBar_showsLastSuccess();
     void unreadableDatabase_showsAClearFailure();
@@ -217,7 +224,8 @@ void TestMainWindow::f5_syncsAgainAndShowsNewUsage()
     input.customerId = u"cust_acme"_s;
     input.eventType = u"llm.completion"_s;
     input.value = 12345;
-    VERIFY_OK(store->record(input));
+    const auto recorded = store->record(input); // VERIFY_OK evaluates its argument twice
+    VERIFY_OK(recorded);
 
     UsageQuery query;
     query.meterId = u"llm-tokens"_s;
@@ -225,7 +233,7 @@ void TestMainWindow::f5_syncsAgainAndShowsNewUsage()
     query.period = NamedPeriod::CurrentMonth;
     auto usage = store->usage(query);
     VERIFY_OK(usage);
-    QVERIFY(usage->value > tokensBefore);
+    QCOMPARE(usage->value, tokensBefore + 12345);
 
     QSignalSpy synced(&window, &MainWindow::synced);
     window.activateWindow();
@@ -234,6 +242,69 @@ void TestMainWindow::f5_syncsAgainAndShowsNewUsage()
     QVERIFY(synced.wait(SyncTimeoutMs));
     const QModelIndex after = findId(customers, u"cust_acme"_s).siblingAtColumn(CustomersModel::UsageColumn);
     QCOMPARE(after.data(RawRole).toDouble(), usage->value);
+}
+
+void TestMainWindow::apiKeys_createShowsTheKeyOnceAndRevokeAsksFirst()
+{
+    Testing::Dashboard dashboard;
+    QVERIFY(dashboard.open());
+    dashboard.window.showPage(MainWindow::ApiKeysPageIndex);
+    auto* page = dashboard.window.page<ApiKeysPage>();
+    page->createKey();
+    auto* editor = page->findChild<ApiKeyEditor*>();
+    QVERIFY(editor);
+    editor->nameEdit()->setText(u"billing-job"_s);
+    selectChoice(editor->scopeCombo(), u"read"_s);
+    editor->accept();
+
+    // The secret is shown once, and it is a working key of the store.
+    SecretDialog* secret = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((secret = page->findChild<SecretDialog*>()) != nullptr, QueryTimeoutMs);
+    const QString key = secret->secret();
+    secret->close(); // deletes itself
+    auto verified = dashboard.store->verifyApiKey(key);
+    VERIFY_OK(verified);
+    QCOMPARE(verified->name, u"billing-job"_s);
+    QCOMPARE(toString(verified->scope), u"read"_s);
+
+    // Revoke asks first; Cancel changes nothing, Yes revokes.
+    QTRY_VERIFY_WITH_TIMEOUT(findId(page->table()->proxy(), verified->id).isValid(), QueryTimeoutMs);
+    page->revokeKey(verified->id);
+    auto* box = page->findChild<QMessageBox*>(u"confirmBox"_s);
+    QVERIFY(box);
+    box->button(QMessageBox::Cancel)->click();
+    QTest::qWait(200);
+    const auto stillValid = dashboard.store->verifyApiKey(key);
+    VERIFY_OK(stillValid);
+    page->revokeKey(verified->id);
+    QTRY_VERIFY((box = page->findChild<QMessageBox*>(u"confirmBox"_s)) != nullptr && box->isVisible());
+    box->button(QMessageBox::Yes)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.store->verifyApiKey(key).ok(), QueryTimeoutMs);
+}
+
+void TestMainWindow::billing_exportWritesTheInvoiceCsvOfCore()
+{
+    Testing::Dashboard dashboard;
+    QVERIFY(dashboard.open());
+    dashboard.window.showPage(MainWindow::BillingPageIndex);
+    auto* billing = dashboard.window.page<BillingPage>();
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    billing->setCustomPeriod(today.addDays(-20), today);
+    QSignalSpy done(billing, &BillingPage::exportDone);
+    const QString file = dashboard.store.filePath(u"invoices.csv"_s);
+    billing->exportInvoicesTo(file);
+    QVERIFY(done.wait(QueryTimeoutMs));
+    QVERIFY2(done.constFirst().at(0).toBool(), qPrintable(done.constFirst().at(1).toString()));
+    QVERIFY(billing->exportStatusLabel()->text().contains(file));
+
+    QBuffer expected;
+    QVERIFY(expected.open(QIODevice::WriteOnly));
+    const Status wrote = dashboard.store->writeInvoiceCsv(billing->period(), expected); // VERIFY_OK evaluates twice
+    VERIFY_OK(wrote);
+    QFile written(file);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QByteArray all = written.readAll();
+    QCOMPARE(all, expected.data());
 }
 
 void TestMainWindow::windowState_roundTripsThroughSettings()

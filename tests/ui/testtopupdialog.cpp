@@ -112,7 +112,8 @@ void TestTopUpDialog::refusal_showsTheReasonAndRetryKeepsTheKey()
     TopUpDialog* dialog = dashboard.window.customerActions()->topUp(u"cust_hooli"_s);
     QVERIFY(dialog);
     const QString key = dialog->flow()->idempotencyKey();
-    VERIFY_OK(dashboard.store->deleteCustomer(u"cust_hooli"_s)); // gone before the operator confirms
+    const Status deleted = dashboard.store->deleteCustomer(u"cust_hooli"_s); // gone before the operator confirms
+    VERIFY_OK(deleted);
 
     dialog->amountEdit()->setText(u"10"_s);
     dialog->reasonEdit()->setText(u"goodwill"_s);
