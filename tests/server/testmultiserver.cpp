@@ -4,6 +4,7 @@
 // server/testmultiserver@postgresql) a schema on the private PostgreSQL, where the servers' connections are also
 // cut in the middle of the load and must be reopened without a lost or doubled write.
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -112,6 +113,7 @@ private:
     std::unique_ptr<TestStore> m_store;
     std::unique_ptr<ServeProcess> m_servers[2];
     QString m_key;
+    QString m_application;  // PostgreSQL: the servers' application_name
     int m_serverErrors = 0; // 5xx and unanswered calls, over all sendAll calls
 };
 
@@ -146,9 +148,16 @@ void TestMultiServer::initTestCase()
     auto key = service.createApiKey(QStringLiteral("multi"), KeyScope::Admin);
     VERIFY_OK(key);
     m_key = key->secret;
+    // PostgreSQL: the servers' sessions carry an application_name of their own, so that cutting them leaves the
+    // other tests that share the private server alone.
+    QString db = m_store->path();
+    if (m_store->location().isPostgres()) {
+        m_application = QStringLiteral("multiserver-%1").arg(QCoreApplication::applicationPid());
+        db += QStringLiteral("&application_name=") + m_application;
+    }
     for (auto& server : m_servers) {
         server = std::make_unique<ServeProcess>();
-        QVERIFY2(server->start(m_store->path()), "meterline-server serve did not start");
+        QVERIFY2(server->start(db), "meterline-server serve did not start");
     }
 }
 
@@ -346,15 +355,16 @@ void TestMultiServer::events_duplicatesAndRetriesCountOnce()
     // PostgreSQL: cut every server connection twice while events flow; the servers reconnect and rerun.
     auto cut = [this](int done) {
         if (m_store->location().isPostgres() && (done == 4000 || done == 14000)) {
-            QSqlDatabase admin = m_store->location().rawConnection(QStringLiteral("cutter"));
-            QSqlQuery q(admin);
-            QVERIFY(q.exec(QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <>"
-                                          " pg_backend_pid() AND datname = current_database()"
-                                          " AND backend_type = 'client backend'")));
-            q = QSqlQuery();
-            admin = QSqlDatabase();
+            {
+                QSqlDatabase admin = m_store->location().rawConnection(QStringLiteral("cutter"));
+                QSqlQuery q(admin);
+                q.prepare(QStringLiteral("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                         " WHERE application_name = ?"));
+                q.addBindValue(m_application);
+                QVERIFY(q.exec() && q.next());
+                QVERIFY2(q.value(0).toInt() >= 2, "each server has connections to cut");
+            }
             QSqlDatabase::removeDatabase(QStringLiteral("cutter"));
-            m_store->db().releaseThreadConnection(); // the test's own connection was cut too
         }
     };
     const QList<Answer> answers = sendAll(calls, 5, cut);
