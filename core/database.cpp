@@ -182,17 +182,16 @@ Result<QSqlDatabase> Database::openConnection(const QString& name) const
     {
         QSqlQuery q(db);
         const QStringList pragmas =
-            m_kind == Kind::Sqlite
-                ? QStringList{QStringLiteral("PRAGMA journal_mode=WAL"),
-                              m_options.durable ? QStringLiteral("PRAGMA synchronous=FULL")
-                                                : QStringLiteral("PRAGMA synchronous=OFF"),
-                              QStringLiteral("PRAGMA foreign_keys=ON"),
-                              // 32 MiB of pages per connection: indexes stay in memory
-                              QStringLiteral("PRAGMA cache_size=-32768")}
-                // PostgreSQL: notices ("already exists, skipping") are not for the server log.
-                : QStringList{QStringLiteral("SET client_min_messages = warning"),
-                              m_options.durable ? QStringLiteral("SET synchronous_commit = on")
-                                                : QStringLiteral("SET synchronous_commit = off")};
+            m_kind == Kind::Sqlite ? QStringList{QStringLiteral("PRAGMA journal_mode=WAL"),
+                                                 m_options.durable ? QStringLiteral("PRAGMA synchronous=FULL")
+                                                                   : QStringLiteral("PRAGMA synchronous=OFF"),
+                                                 QStringLiteral("PRAGMA foreign_keys=ON"),
+                                                 // 32 MiB of pages per connection: indexes stay in memory
+                                                 QStringLiteral("PRAGMA cache_size=-32768")}
+                                   // PostgreSQL: notices ("already exists, skipping") are not for the server log.
+                                   : QStringList{QStringLiteral("SET client_min_messages = warning"),
+                                                 m_options.durable ? QStringLiteral("SET synchronous_commit = on")
+                                                                   : QStringLiteral("SET synchronous_commit = off")};
         for (const QString& pragma : pragmas) {
             if (!q.exec(pragma)) {
                 const QString message = q.lastError().text();
