@@ -13,12 +13,12 @@ namespace
 
 const Money DefaultLowBalance = Money::fromMicros(10 * Money::Scale);
 
-QString key(const char* name)
+} // namespace
+
+QString DashboardSettings::key(const char* name)
 {
     return QString::fromLatin1(name);
 }
-
-} // namespace
 
 DashboardSettings::DashboardSettings(QSettings& settings, QObject* parent)
     : QObject(parent)

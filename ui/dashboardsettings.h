@@ -38,6 +38,9 @@ public:
     static constexpr int DefaultRefreshSeconds = 30;
     static constexpr int MaxRecentConnections = 8;
 
+    // A key above as QSettings takes it.
+    static QString key(const char* name);
+
     // Reads and writes through `settings`, which must outlive this object (a test passes its own file).
     explicit DashboardSettings(QSettings& settings, QObject* parent = nullptr);
 

@@ -43,16 +43,6 @@
 namespace Meterline
 {
 
-namespace
-{
-
-QString key(const char* name)
-{
-    return QString::fromLatin1(name);
-}
-
-} // namespace
-
 MainWindow::MainWindow(DashboardSettings& settings, QWidget* parent)
     : QMainWindow(parent)
     , m_settings(settings)
@@ -279,9 +269,9 @@ void MainWindow::onStatus(const Dashboard::SyncStatus& status)
 void MainWindow::saveWindowState() const
 {
     QSettings& store = m_settings.store();
-    store.setValue(key(DashboardSettings::GeometryKey), saveGeometry());
-    store.setValue(key(DashboardSettings::StateKey), saveState());
-    store.setValue(key(DashboardSettings::PageKey), currentPage());
+    store.setValue(DashboardSettings::key(DashboardSettings::GeometryKey), saveGeometry());
+    store.setValue(DashboardSettings::key(DashboardSettings::StateKey), saveState());
+    store.setValue(DashboardSettings::key(DashboardSettings::PageKey), currentPage());
     for (const TablePanel* panel : findChildren<TablePanel*>())
         panel->saveColumns(store);
     store.sync();
@@ -290,9 +280,10 @@ void MainWindow::saveWindowState() const
 void MainWindow::restoreWindowState()
 {
     QSettings& store = m_settings.store();
-    restoreGeometry(store.value(key(DashboardSettings::GeometryKey)).toByteArray());
-    restoreState(store.value(key(DashboardSettings::StateKey)).toByteArray());
-    const int pageIndex = store.value(key(DashboardSettings::PageKey), int(OverviewPageIndex)).toInt();
+    restoreGeometry(store.value(DashboardSettings::key(DashboardSettings::GeometryKey)).toByteArray());
+    restoreState(store.value(DashboardSettings::key(DashboardSettings::StateKey)).toByteArray());
+    const int pageIndex =
+        store.value(DashboardSettings::key(DashboardSettings::PageKey), int(OverviewPageIndex)).toInt();
     showPage(pageIndex >= 0 && pageIndex < PageCount ? pageIndex : int(OverviewPageIndex));
     for (TablePanel* panel : findChildren<TablePanel*>())
         panel->restoreColumns(store);

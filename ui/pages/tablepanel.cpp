@@ -194,14 +194,14 @@ void TablePanel::focusFilter()
 
 void TablePanel::saveColumns(QSettings& settings) const
 {
-    settings.setValue(QString::fromLatin1(DashboardSettings::ColumnsGroup) + u'/' + m_view->objectName(),
+    settings.setValue(DashboardSettings::key(DashboardSettings::ColumnsGroup) + u'/' + m_view->objectName(),
                       m_view->horizontalHeader()->saveState());
 }
 
 void TablePanel::restoreColumns(QSettings& settings)
 {
     const QByteArray state =
-        settings.value(QString::fromLatin1(DashboardSettings::ColumnsGroup) + u'/' + m_view->objectName())
+        settings.value(DashboardSettings::key(DashboardSettings::ColumnsGroup) + u'/' + m_view->objectName())
             .toByteArray();
     if (!state.isEmpty() && m_view->horizontalHeader()->restoreState(state))
         m_view->setProperty(FittedProperty, true); // the operator's widths win
