@@ -25,6 +25,7 @@
 #include "ui/charts/rankingchart.h"
 #include "ui/charts/usagechart.h"
 #include "ui/dialogs/apikeyeditor.h"
+#include "ui/dialogs/formdialog.h"
 #include "ui/dialogs/secretdialog.h"
 #include "ui/pages/balancespage.h"
 #include "ui/pages/billingpage.h"
@@ -64,6 +65,8 @@ private slots:
     void customerDetail_showsUsageLimitsLedgerAndEvents();
     void ctrlF_focusesTheFilterOfTheCurrentPage();
     void f5_syncsAgainAndShowsNewUsage();
+    void events_filterByCustomerAndDimension();
+    void webhooks_sendTestOnALocalStoreSaysWhereTestsRun();
     void apiKeys_createShowsTheKeyOnceAndRevokeAsksFirst();
     void billing_exportWritesTheInvoiceCsvOfCore();
     void windowState_roundTripsThroughSettings();
@@ -242,6 +245,56 @@ void TestMainWindow::f5_syncsAgainAndShowsNewUsage()
     QVERIFY(synced.wait(SyncTimeoutMs));
     const QModelIndex after = findId(customers, u"cust_acme"_s).siblingAtColumn(CustomersModel::UsageColumn);
     QCOMPARE(after.data(RawRole).toDouble(), usage->value);
+}
+
+void TestMainWindow::events_filterByCustomerAndDimension()
+{
+    Testing::Dashboard dashboard;
+    QVERIFY(dashboard.open());
+    dashboard.window.showPage(MainWindow::EventsPageIndex);
+    auto* page = dashboard.window.page<EventsPage>();
+    QAbstractItemModel* events = page->view()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(events->rowCount() > 0, QueryTimeoutMs);
+
+    // A dimension filter that is not key=value is refused on the page, and the table keeps what it showed.
+    const int shown = events->rowCount();
+    page->dimensionsEdit()->setText(u"model"_s);
+    QVERIFY(!page->applyFilter());
+    QVERIFY2(page->problem().contains(u"key=value"_s), qPrintable(page->problem()));
+    QCOMPARE(events->rowCount(), shown);
+
+    // One customer, one model: every row matches both.
+    selectChoice(page->customerCombo(), u"cust_acme"_s);
+    page->dimensionsEdit()->setText(u"model=gpt-4o"_s);
+    QVERIFY(page->applyFilter());
+    QTRY_VERIFY_WITH_TIMEOUT(events->rowCount() > 0, QueryTimeoutMs);
+    const auto& rows = dashboard.window.context().models.events->rows();
+    for (const Event& event : rows) {
+        QCOMPARE(event.customerId, u"cust_acme"_s);
+        QCOMPARE(event.dimensions.value(u"model"_s), u"gpt-4o"_s);
+    }
+}
+
+void TestMainWindow::webhooks_sendTestOnALocalStoreSaysWhereTestsRun()
+{
+    Testing::Dashboard dashboard;
+    auto webhook =
+        dashboard.store->createWebhook({{}, u"https://example.invalid/hooks"_s, {u"balance.low"_s}, {}, {}, false, {}});
+    VERIFY_OK(webhook);
+    QVERIFY(dashboard.open());
+    dashboard.window.showPage(MainWindow::WebhooksPageIndex);
+    auto* page = dashboard.window.page<WebhooksPage>();
+    QVERIFY(page->endpointsTable()->selectId(webhook->id));
+    // Deliveries are sent by meterline-server; a local store says so, in a message box that does not block.
+    page->sendTest(webhook->id);
+    QMessageBox* box = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((box = dashboard.window.findChild<QMessageBox*>(u"actionFailedBox"_s)) != nullptr,
+                             QueryTimeoutMs);
+    QVERIFY2(box->text().contains(u"meterline-server"_s), qPrintable(box->text()));
+    QVERIFY(box->text().contains(webhook->id));
+    auto stored = dashboard.store->webhookDeliveries(webhook->id);
+    VERIFY_OK(stored);
+    QCOMPARE(stored->size(), 0);
 }
 
 void TestMainWindow::apiKeys_createShowsTheKeyOnceAndRevokeAsksFirst()
