@@ -16,7 +16,13 @@
 #include <atomic>
 #include <memory>
 
-#define VERIFY_OK(r) QVERIFY2((r).ok(), qPrintable(::Meterline::Testing::describe(r)))
+// Evaluates r once (QVERIFY2 evaluates its description even on success, so naming r twice would run a
+// call like store->record(x) twice).
+#define VERIFY_OK(r)                                                                                                   \
+    do {                                                                                                               \
+        const auto& verifyOkResult = (r);                                                                              \
+        QVERIFY2(verifyOkResult.ok(), qPrintable(::Meterline::Testing::describe(verifyOkResult)));                     \
+    } while (false)
 // Runs a helper that may fail a QVERIFY and stops the test when it did.
 #define CHECKED(call)                                                                                                  \
     do {                                                                                                               \

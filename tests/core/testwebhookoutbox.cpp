@@ -8,13 +8,6 @@
 #include "core/periods.h"
 #include "testsupport.h"
 
-// VERIFY_OK evaluates its argument twice; calls that change state go through this once.
-#define ONCE_OK(call)                                                                                                  \
-    do {                                                                                                               \
-        const auto once = (call);                                                                                      \
-        VERIFY_OK(once);                                                                                               \
-    } while (false)
-
 using namespace Meterline;
 using namespace Meterline::Testing;
 using namespace Qt::StringLiterals;
@@ -148,9 +141,9 @@ private Q_SLOTS:
         TestStore store;
         const QString endpoint = setUp(store);
         QVERIFY(!endpoint.isEmpty());
-        ONCE_OK(store->credit(u"acme"_s, amount(1000)));
+        VERIFY_OK(store->credit(u"acme"_s, amount(1000)));
         for (double v : values)
-            ONCE_OK(record(store, v));
+            VERIFY_OK(record(store, v));
         QCOMPARE(thresholds(store, endpoint), fired);
     }
 
@@ -158,8 +151,8 @@ private Q_SLOTS:
     {
         TestStore store(utc(2026, 3, 15, 12));
         const QString endpoint = setUp(store);
-        ONCE_OK(store->credit(u"acme"_s, amount(1000)));
-        ONCE_OK(record(store, 85));
+        VERIFY_OK(store->credit(u"acme"_s, amount(1000)));
+        VERIFY_OK(record(store, 85));
         const QList<QJsonObject> payloads = queued(store, endpoint, u"limit.threshold"_s);
         QCOMPARE(payloads.size(), 1);
         QCOMPARE(payloads.first().value(u"type"_s).toString(), u"limit.threshold"_s);
@@ -180,14 +173,14 @@ private Q_SLOTS:
     {
         TestStore store(utc(2026, 3, 31, 23, 59));
         const QString endpoint = setUp(store);
-        ONCE_OK(store->credit(u"acme"_s, amount(1000)));
-        ONCE_OK(record(store, 100));
-        ONCE_OK(record(store, 10));
+        VERIFY_OK(store->credit(u"acme"_s, amount(1000)));
+        VERIFY_OK(record(store, 100));
+        VERIFY_OK(record(store, 10));
         QCOMPARE(thresholds(store, endpoint), (QList<int>{80, 100}));
         store.setNow(utc(2026, 4, 1, 0, 1));
-        ONCE_OK(record(store, 79));
+        VERIFY_OK(record(store, 79));
         QCOMPARE(thresholds(store, endpoint), (QList<int>{80, 100}));
-        ONCE_OK(record(store, 1));
+        VERIFY_OK(record(store, 1));
         QCOMPARE(thresholds(store, endpoint), (QList<int>{80, 100, 80}));
         // A late event of March does not move April's used.
         EventInput late;
@@ -195,7 +188,7 @@ private Q_SLOTS:
         late.eventType = u"tokens"_s;
         late.value = 500;
         late.timestamp = utc(2026, 3, 20);
-        ONCE_OK(store->record(late));
+        VERIFY_OK(store->record(late));
         QCOMPARE(thresholds(store, endpoint), (QList<int>{80, 100, 80}));
         const auto april = queued(store, endpoint, u"limit.threshold"_s).last();
         QCOMPARE(april.value(u"data"_s).toObject().value(u"periodStart"_s).toString(),
@@ -206,12 +199,12 @@ private Q_SLOTS:
     {
         TestStore store;
         const QString endpoint = setUp(store);
-        ONCE_OK(store->credit(u"acme"_s, amount(1000)));
+        VERIFY_OK(store->credit(u"acme"_s, amount(1000)));
         auto created = store->createLimit(monthlyLimitOfAcme(1000, LimitMode::Hard));
         VERIFY_OK(created);
-        ONCE_OK(record(store, 100)); // 100 % of the plan's limit, 10 % of the customer's
+        VERIFY_OK(record(store, 100)); // 100 % of the plan's limit, 10 % of the customer's
         QCOMPARE(thresholds(store, endpoint), QList<int>{});
-        ONCE_OK(record(store, 700));
+        VERIFY_OK(record(store, 700));
         const auto payloads = queued(store, endpoint, u"limit.threshold"_s);
         QCOMPARE(payloads.size(), 1);
         QCOMPARE(payloads.first().value(u"data"_s).toObject().value(u"limitId"_s).toString(), created->id);
@@ -221,8 +214,8 @@ private Q_SLOTS:
     {
         TestStore store;
         const QString endpoint = setUp(store, {u"balance.low"_s});
-        ONCE_OK(store->credit(u"acme"_s, amount(1000)));
-        ONCE_OK(record(store, 150));
+        VERIFY_OK(store->credit(u"acme"_s, amount(1000)));
+        VERIFY_OK(record(store, 150));
         CheckRequest check;
         check.customerId = u"acme"_s;
         check.meterId = u"tokens"_s;
@@ -235,14 +228,14 @@ private Q_SLOTS:
     {
         TestStore store(utc(2026, 3, 31, 23));
         const QString endpoint = setUp(store);
-        ONCE_OK(store->credit(u"acme"_s, amount(1000)));
+        VERIFY_OK(store->credit(u"acme"_s, amount(1000)));
         CheckRequest check;
         check.customerId = u"acme"_s;
         check.meterId = u"tokens"_s;
-        ONCE_OK(record(store, 99));
+        VERIFY_OK(record(store, 99));
         QVERIFY(store->check(check)->allowed);
         QCOMPARE(queued(store, endpoint, u"limit.exceeded"_s).size(), 0);
-        ONCE_OK(record(store, 1));
+        VERIFY_OK(record(store, 1));
         for (int i = 0; i < 3; ++i)
             QVERIFY(!store->check(check)->allowed);
         auto exceeded = queued(store, endpoint, u"limit.exceeded"_s);
@@ -256,7 +249,7 @@ private Q_SLOTS:
 
         store.setNow(utc(2026, 4, 1, 1));
         QVERIFY(store->check(check)->allowed);
-        ONCE_OK(record(store, 100));
+        VERIFY_OK(record(store, 100));
         QVERIFY(!store->check(check)->allowed);
         QCOMPARE(queued(store, endpoint, u"limit.exceeded"_s).size(), 2);
     }
@@ -265,9 +258,9 @@ private Q_SLOTS:
     {
         TestStore store;
         const QString endpoint = setUp(store);
-        ONCE_OK(store->createLimit(monthlyLimitOfAcme(10, LimitMode::Soft)));
-        ONCE_OK(store->credit(u"acme"_s, amount(20)));
-        ONCE_OK(record(store, 20)); // over the soft limit, balance now 0
+        VERIFY_OK(store->createLimit(monthlyLimitOfAcme(10, LimitMode::Soft)));
+        VERIFY_OK(store->credit(u"acme"_s, amount(20)));
+        VERIFY_OK(record(store, 20)); // over the soft limit, balance now 0
         CheckRequest check;
         check.customerId = u"acme"_s;
         check.meterId = u"tokens"_s;
@@ -282,12 +275,12 @@ private Q_SLOTS:
     {
         TestStore store;
         const QString endpoint = setUp(store);
-        ONCE_OK(store->credit(u"acme"_s, amount(10)));
-        ONCE_OK(record(store, 4)); // available 6
+        VERIFY_OK(store->credit(u"acme"_s, amount(10)));
+        VERIFY_OK(record(store, 4)); // available 6
         QCOMPARE(queued(store, endpoint, u"balance.low"_s).size(), 0);
-        ONCE_OK(record(store, 1)); // 5: not below 5
+        VERIFY_OK(record(store, 1)); // 5: not below 5
         QCOMPARE(queued(store, endpoint, u"balance.low"_s).size(), 0);
-        ONCE_OK(record(store, 1)); // 4: below
+        VERIFY_OK(record(store, 1)); // 4: below
         auto low = queued(store, endpoint, u"balance.low"_s);
         QCOMPARE(low.size(), 1);
         const QJsonObject data = low.first().value(u"data"_s).toObject();
@@ -295,21 +288,21 @@ private Q_SLOTS:
         QCOMPARE(data.value(u"available"_s).toString(), u"4.000000"_s);
         QCOMPARE(data.value(u"previousAvailable"_s).toString(), u"5.000000"_s);
         QCOMPARE(data.value(u"balanceLowThreshold"_s).toString(), u"5.000000"_s);
-        ONCE_OK(store->debit(u"acme"_s, amount(3))); // 1: still low, no new notice
+        VERIFY_OK(store->debit(u"acme"_s, amount(3))); // 1: still low, no new notice
         QCOMPARE(queued(store, endpoint, u"balance.low"_s).size(), 1);
         QCOMPARE(queued(store, endpoint, u"balance.depleted"_s).size(), 0);
-        ONCE_OK(store->debit(u"acme"_s, amount(1))); // 0: depleted
+        VERIFY_OK(store->debit(u"acme"_s, amount(1))); // 0: depleted
         auto depleted = queued(store, endpoint, u"balance.depleted"_s);
         QCOMPARE(depleted.size(), 1);
         QCOMPARE(depleted.first().value(u"data"_s).toObject().value(u"available"_s).toString(), u"0.000000"_s);
-        ONCE_OK(record(store, 1)); // usage on an empty balance: not depleted again
+        VERIFY_OK(record(store, 1)); // usage on an empty balance: not depleted again
         QCOMPARE(queued(store, endpoint, u"balance.depleted"_s).size(), 1);
 
         // A top-up re-arms both; a reserve that takes available down counts like a debit.
-        ONCE_OK(store->credit(u"acme"_s, amount(20)));
-        ONCE_OK(store->setReserve(u"acme"_s, Money::fromMicros(17'000'000)));
+        VERIFY_OK(store->credit(u"acme"_s, amount(20)));
+        VERIFY_OK(store->setReserve(u"acme"_s, Money::fromMicros(17'000'000)));
         QCOMPARE(queued(store, endpoint, u"balance.low"_s).size(), 2);
-        ONCE_OK(store->setReserve(u"acme"_s, Money::fromMicros(20'000'000)));
+        VERIFY_OK(store->setReserve(u"acme"_s, Money::fromMicros(20'000'000)));
         QCOMPARE(queued(store, endpoint, u"balance.depleted"_s).size(), 2);
     }
 
@@ -317,7 +310,7 @@ private Q_SLOTS:
     {
         TestStore store;
         const QString endpoint = setUp(store);
-        ONCE_OK(store->credit(u"acme"_s, amount(10)));
+        VERIFY_OK(store->credit(u"acme"_s, amount(10)));
         CheckRequest check;
         check.customerId = u"acme"_s;
         check.meterId = u"tokens"_s;
@@ -332,7 +325,7 @@ private Q_SLOTS:
         input.eventType = u"tokens"_s;
         input.value = 6;
         input.reservationId = held->reservation->id;
-        ONCE_OK(store->record(input));
+        VERIFY_OK(store->record(input));
         QCOMPARE(queued(store, endpoint, u"balance.low"_s).size(), 1);
     }
 
@@ -340,8 +333,8 @@ private Q_SLOTS:
     {
         TestStore store;
         const QString endpoint = setUp(store);
-        ONCE_OK(store->credit(u"acme"_s, amount(1000)));
-        ONCE_OK(record(store, 50));
+        VERIFY_OK(store->credit(u"acme"_s, amount(1000)));
+        VERIFY_OK(record(store, 50));
         // Break the outbox: the event that would notify must fail whole, leaving no event, rollup or burn.
         QSqlQuery q(store.db().connection());
         QVERIFY(q.exec(u"ALTER TABLE webhook_deliveries RENAME TO webhook_deliveries_away"_s));
@@ -352,7 +345,7 @@ private Q_SLOTS:
         QCOMPARE(count(store, u"webhook_fired"_s), 0);
         QCOMPARE(store->balance(u"acme"_s)->balance.toString(), balance);
         QVERIFY(q.exec(u"ALTER TABLE webhook_deliveries_away RENAME TO webhook_deliveries"_s));
-        ONCE_OK(record(store, 40));
+        VERIFY_OK(record(store, 40));
         QCOMPARE(thresholds(store, endpoint), QList<int>{80});
     }
 
@@ -371,7 +364,7 @@ private Q_SLOTS:
         QCOMPARE(retried->id, test->id);
         QCOMPARE(store->retryWebhookDelivery(endpoint, u"msg_nope"_s).error().code, u"not_found"_s);
         // Deleting the endpoint fails what it still had pending.
-        ONCE_OK(store->deleteWebhook(endpoint));
+        VERIFY_OK(store->deleteWebhook(endpoint));
         QSqlQuery q(store.db().connection());
         QVERIFY(q.exec(u"SELECT state, last_error FROM webhook_deliveries"_s) && q.next());
         QCOMPARE(q.value(0).toString(), u"failed"_s);
