@@ -95,6 +95,7 @@ private slots:
     void invoices_previewAndExportAreCoresRows();
     void eventsPaging_andDimensionFilter_overHttp();
     void badKey_showsError();
+    void webhookTestAndRetry_reachTheServer();
 };
 
 void TestSyncRemote::firstSync_matchesTheServer()
@@ -376,6 +377,45 @@ void TestSyncRemote::badKey_showsError()
     client.open(spec);
     QVERIFY(waitForState(client, SyncState::Error));
     QVERIFY(!client.status().message.isEmpty());
+}
+
+// "Send test event" and "Retry now" on the Webhooks page go to the server's routes, which queue deliveries in
+// its outbox; a retry names the endpoint and the delivery, and one of another endpoint is not found.
+void TestSyncRemote::webhookTestAndRetry_reachTheServer()
+{
+    LiveServer server;
+    if (QTest::currentTestFailed())
+        return;
+    WebhookEndpoint endpoint;
+    endpoint.url = u"http://127.0.0.1:9/hooks"_s; // nothing listens: the delivery stays pending
+    endpoint.events = {u"balance.low"_s};
+    const auto webhook = server.service().createWebhook(endpoint);
+    VERIFY_OK(webhook);
+    const auto other = server.service().createWebhook(endpoint);
+    VERIFY_OK(other);
+
+    SyncClient client;
+    client.open(server.spec());
+    QVERIFY(waitForSync(client));
+    QSignalSpy finished(&client, &SyncClient::actionFinished);
+    const QString test = client.testWebhook(webhook->id);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+    QCOMPARE(finished.at(0).at(0).toString(), test);
+    QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+    const auto deliveries = server.service().webhookDeliveries(webhook->id);
+    VERIFY_OK(deliveries);
+    QCOMPARE(deliveries->size(), 1);
+    const QString deliveryId = deliveries->first().id;
+
+    const QString retry = client.retryDelivery(webhook->id, deliveryId);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 10000);
+    QCOMPARE(finished.at(1).at(0).toString(), retry);
+    QVERIFY2(finished.at(1).at(1).toBool(), qPrintable(finished.at(1).at(2).toString()));
+
+    client.retryDelivery(other->id, deliveryId);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 10000);
+    QVERIFY(!finished.at(2).at(1).toBool());
+    QCOMPARE(server.service().webhookDeliveries(webhook->id)->size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSyncRemote)

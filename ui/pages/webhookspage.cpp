@@ -37,7 +37,7 @@ WebhooksPage::WebhooksPage(const PageContext& context, QWidget* parent)
     m_deliveries->view()->sortByColumn(WebhookDeliveriesModel::CreatedColumn, Qt::DescendingOrder);
     m_deliveries->setEmptyText(tr("Select a webhook to see its deliveries."));
     connect(m_deliveries->addButton(tr("Retry &Now"), true), &QPushButton::clicked, this, [this] {
-        retryDelivery(m_deliveries->selectedId());
+        retryDelivery(m_endpoints->selectedId(), m_deliveries->selectedId());
     });
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
@@ -118,11 +118,11 @@ void WebhooksPage::sendTest(const QString& webhookId)
                              [this](const Dashboard::ActionResult&) { reload(); });
 }
 
-void WebhooksPage::retryDelivery(const QString& deliveryId)
+void WebhooksPage::retryDelivery(const QString& webhookId, const QString& deliveryId)
 {
-    if (deliveryId.isEmpty())
+    if (webhookId.isEmpty() || deliveryId.isEmpty())
         return;
-    m_context.actions->track(m_context.client->retryDelivery(deliveryId),
+    m_context.actions->track(m_context.client->retryDelivery(webhookId, deliveryId),
                              tr("Retry delivery %1").arg(deliveryId),
                              [this](const Dashboard::ActionResult&) { reload(); });
 }

@@ -28,7 +28,7 @@ public:
     void addEndpoint();
     void removeEndpoint(const QString& webhookId);
     void sendTest(const QString& webhookId);
-    void retryDelivery(const QString& deliveryId);
+    void retryDelivery(const QString& webhookId, const QString& deliveryId);
 
 signals:
     void deliveriesShown();

@@ -412,7 +412,10 @@ Result<ActionResult> RemoteSource::perform(const QueuedAction& action)
     case ActionKind::TestWebhook:
         return asAction(call("POST", QStringLiteral("/v1/webhooks/%1/test").arg(id)), Wire::deliveryFrom);
     case ActionKind::RetryDelivery:
-        return asAction(call("POST", QStringLiteral("/v1/webhook-deliveries/%1/retry").arg(id)), Wire::deliveryFrom);
+        return asAction(call("POST",
+                             QStringLiteral("/v1/webhooks/%1/deliveries/%2/retry")
+                                 .arg(segment(p.value(QStringLiteral("webhookId")).toString()), id)),
+                        Wire::deliveryFrom);
     }
     return Error::invalid(QStringLiteral("unknown action"));
 }

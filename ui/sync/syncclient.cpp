@@ -385,9 +385,11 @@ QString SyncClient::testWebhook(const QString& webhookId)
     return submit({{}, ActionKind::TestWebhook, webhookId, {}, {}, 0});
 }
 
-QString SyncClient::retryDelivery(const QString& deliveryId)
+QString SyncClient::retryDelivery(const QString& webhookId, const QString& deliveryId)
 {
-    return submit({{}, ActionKind::RetryDelivery, deliveryId, {}, {}, 0});
+    // The route names both: POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry.
+    return submit(
+        {{}, ActionKind::RetryDelivery, deliveryId, QJsonObject{{QStringLiteral("webhookId"), webhookId}}, {}, 0});
 }
 
 void SyncClient::forgetPages(QObject* model)

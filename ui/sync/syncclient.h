@@ -121,7 +121,7 @@ public:
     QString createWebhook(const Meterline::WebhookEndpoint& endpoint);
     QString deleteWebhook(const QString& webhookId);
     QString testWebhook(const QString& webhookId);
-    QString retryDelivery(const QString& deliveryId);
+    QString retryDelivery(const QString& webhookId, const QString& deliveryId);
 
     // ---- exports ----
     // The invoice CSV of SPEC §4 for the period; the usage CSV (daily per customer x meter) for the range.
