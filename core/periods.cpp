@@ -1,6 +1,7 @@
 #include "core/periods.h"
 
 #include <QTimeZone>
+#include <algorithm>
 
 namespace Meterline::Periods
 {
@@ -120,6 +121,12 @@ QString toIso(const QDateTime& t)
 
 void appendIso(QByteArray& out, qint64 ms, bool withMs)
 {
+    char text[IsoMaxLength];
+    out.append(text, writeIso(text, ms, withMs));
+}
+
+int writeIso(char* out, qint64 ms, bool withMs)
+{
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm): QDateTime::toString cost more than
     // the rest of encoding a check answer.
     const qint64 days = ms >= 0 ? ms / 86'400'000 : (ms - 86'399'999) / 86'400'000;
@@ -135,31 +142,34 @@ void appendIso(QByteArray& out, qint64 ms, bool withMs)
     const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
     if (year < 0 || year > 9999) { // outside ISO 8601's four digits: Qt's own spelling
         const QDateTime u = fromMs(ms);
-        out += u.toString(u.time().msec() || withMs ? Qt::ISODateWithMs : Qt::ISODate).toLatin1();
-        return;
+        const QByteArray text = u.toString(u.time().msec() || withMs ? Qt::ISODateWithMs : Qt::ISODate).toLatin1();
+        const int length = int(std::min<qsizetype>(text.size(), IsoMaxLength));
+        std::copy_n(text.constData(), length, out);
+        return length;
     }
-    const auto digits = [&out](qint64 value, int width) {
-        char buffer[4];
+    char* at = out;
+    const auto digits = [&at](qint64 value, int width) {
         for (int i = width - 1; i >= 0; --i, value /= 10)
-            buffer[i] = char('0' + value % 10);
-        out.append(buffer, width);
+            at[i] = char('0' + value % 10);
+        at += width;
     };
     digits(year, 4);
-    out += '-';
+    *at++ = '-';
     digits(month, 2);
-    out += '-';
+    *at++ = '-';
     digits(day, 2);
-    out += 'T';
+    *at++ = 'T';
     digits(msOfDay / 3'600'000, 2);
-    out += ':';
+    *at++ = ':';
     digits(msOfDay / 60'000 % 60, 2);
-    out += ':';
+    *at++ = ':';
     digits(msOfDay / 1000 % 60, 2);
     if (msOfDay % 1000 || withMs) {
-        out += '.';
+        *at++ = '.';
         digits(msOfDay % 1000, 3);
     }
-    out += 'Z';
+    *at++ = 'Z';
+    return int(at - out);
 }
 
 QDateTime parseIso(const QString& text)

@@ -24,6 +24,9 @@ QString toIso(const QDateTime& t);
 // The same spelling as toIso, appended to out, from milliseconds since the epoch (for the answers' encoders);
 // withMs: always ".mmm", for fixed-width log lines.
 void appendIso(QByteArray& out, qint64 ms, bool withMs = false);
+// The same into a buffer of IsoMaxLength chars; the length written.
+constexpr int IsoMaxLength = 40;
+int writeIso(char* out, qint64 ms, bool withMs = false);
 // Accepts ISO 8601 with 'Z' or an offset; returns an invalid QDateTime otherwise.
 QDateTime parseIso(const QString& text);
 

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <chrono>
 #include <cstdio>
+#include <string>
 
 #include "core/periods.h"
 
@@ -36,24 +37,29 @@ void AccessLog::write(
 {
     if (!m_open)
         return;
-    QByteArray line;
-    line.reserve(128);
-    Periods::appendIso(line, QDateTime::currentMSecsSinceEpoch(), true);
-    line += ' ';
-    line += method;
-    line += ' ';
-    line += route.toUtf8();
-    line += ' ';
-    line += QByteArray::number(status);
-    line += ' ';
-    line += QByteArray::number(double(durationMicros) / 1000.0, 'f', 3);
-    line += "ms key=";
-    line += keyId.isEmpty() ? QByteArray("-") : keyId.toLatin1();
-    line += '\n';
+    // std::string: its appends are inline, QByteArray's (6.4) go through a general insert; this runs per request.
+    std::string line;
+    line.reserve(160);
+    char text[Periods::IsoMaxLength];
+    line.append(text, Periods::writeIso(text, QDateTime::currentMSecsSinceEpoch(), true));
+    line.push_back(' ');
+    line.append(method.constData(), size_t(method.size()));
+    line.push_back(' ');
+    line.append(route.toStdString());
+    line.push_back(' ');
+    line.append(std::to_string(status));
+    line.push_back(' ');
+    line.append(std::to_string(durationMicros / 1000));
+    line.push_back('.');
+    const auto fraction = std::to_string(1000 + durationMicros % 1000); // "1042": the 3 digits after the point
+    line.append(fraction, 1, 3);
+    line.append("ms key=");
+    line.append(keyId.isEmpty() ? std::string("-") : keyId.toStdString());
+    line.push_back('\n');
     bool wake = false;
     {
         std::lock_guard lock(m_mutex);
-        m_buffer += line;
+        m_buffer.append(line.data(), qsizetype(line.size()));
         wake = m_buffer.size() > 64 * 1024;
     }
     if (wake)

@@ -2,6 +2,7 @@
 
 #include <QLocale>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "core/periods.h"
@@ -12,20 +13,20 @@ namespace Meterline::Api
 void JsonWriter::separate()
 {
     if (m_needsComma)
-        m_out += ',';
+        m_out.push_back(',');
 }
 
 JsonWriter& JsonWriter::beginObject()
 {
     separate();
-    m_out += '{';
+    m_out.push_back('{');
     m_needsComma = false;
     return *this;
 }
 
 JsonWriter& JsonWriter::endObject()
 {
-    m_out += '}';
+    m_out.push_back('}');
     m_needsComma = true;
     return *this;
 }
@@ -33,14 +34,14 @@ JsonWriter& JsonWriter::endObject()
 JsonWriter& JsonWriter::beginArray()
 {
     separate();
-    m_out += '[';
+    m_out.push_back('[');
     m_needsComma = false;
     return *this;
 }
 
 JsonWriter& JsonWriter::endArray()
 {
-    m_out += ']';
+    m_out.push_back(']');
     m_needsComma = true;
     return *this;
 }
@@ -48,11 +49,18 @@ JsonWriter& JsonWriter::endArray()
 JsonWriter& JsonWriter::key(const char* name)
 {
     separate();
-    m_out += '"';
-    m_out += name;
-    m_out += "\":";
+    m_out.push_back('"');
+    m_out.append(name);
+    m_out.append("\":");
     m_needsComma = false; // the value follows without a comma
     return *this;
+}
+
+void JsonWriter::integer(qint64 number)
+{
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+    m_out.append(digits, end);
 }
 
 void JsonWriter::quoted(const QString& text)
@@ -62,19 +70,16 @@ void JsonWriter::quoted(const QString& text)
         return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != u'"' && c != u'\\';
     });
     if (plain) {
-        const qsizetype at = m_out.size();
-        m_out.resize(at + text.size() + 2);
-        char* out = m_out.data() + at;
-        *out++ = '"';
+        m_out.push_back('"');
         for (const QChar c : text)
-            *out++ = char(c.unicode());
-        *out = '"';
+            m_out.push_back(char(c.unicode()));
+        m_out.push_back('"');
         return;
     }
     static const char hex[] = "0123456789abcdef";
     const QByteArray utf8 = text.toUtf8();
-    m_out.reserve(m_out.size() + utf8.size() + 2);
-    m_out += '"';
+    m_out.reserve(m_out.size() + size_t(utf8.size()) + 2);
+    m_out.push_back('"');
     for (const char c : utf8) {
         const auto byte = static_cast<unsigned char>(c);
         switch (c) {
@@ -82,34 +87,34 @@ void JsonWriter::quoted(const QString& text)
             m_out += "\\\"";
             break;
         case '\\':
-            m_out += "\\\\";
+            m_out.append("\\\\");
             break;
         case '\b':
-            m_out += "\\b";
+            m_out.append("\\b");
             break;
         case '\f':
-            m_out += "\\f";
+            m_out.append("\\f");
             break;
         case '\n':
-            m_out += "\\n";
+            m_out.append("\\n");
             break;
         case '\r':
-            m_out += "\\r";
+            m_out.append("\\r");
             break;
         case '\t':
-            m_out += "\\t";
+            m_out.append("\\t");
             break;
         default:
             if (byte < 0x20) {
-                m_out += "\\u00";
-                m_out += hex[byte >> 4];
-                m_out += hex[byte & 0xf];
+                m_out.append("\\u00");
+                m_out.push_back(hex[byte >> 4]);
+                m_out.push_back(hex[byte & 0xf]);
             } else {
-                m_out += c;
+                m_out.push_back(c);
             }
         }
     }
-    m_out += '"';
+    m_out.push_back('"');
 }
 
 JsonWriter& JsonWriter::value(const QString& text)
@@ -123,7 +128,7 @@ JsonWriter& JsonWriter::value(const QString& text)
 JsonWriter& JsonWriter::value(bool flag)
 {
     separate();
-    m_out += flag ? "true" : "false";
+    m_out.append(flag ? "true" : "false");
     m_needsComma = true;
     return *this;
 }
@@ -135,11 +140,11 @@ JsonWriter& JsonWriter::value(double number)
     // Below 2^53 a whole number is exactly its integer, spelled much faster as one.
     const bool whole = std::abs(number) < 18446744073709551616.0 && std::trunc(number) == number;
     if (whole && std::abs(number) < 9007199254740992.0 && !(number == 0 && std::signbit(number)))
-        m_out += QByteArray::number(qint64(number));
+        integer(qint64(number));
     else if (std::isfinite(number))
-        m_out += QByteArray::number(number, whole ? 'f' : 'g', QLocale::FloatingPointShortest);
+        m_out.append(QByteArray::number(number, whole ? 'f' : 'g', QLocale::FloatingPointShortest).toStdString());
     else
-        m_out += "null";
+        m_out.append("null");
     m_needsComma = true;
     return *this;
 }
@@ -147,7 +152,7 @@ JsonWriter& JsonWriter::value(double number)
 JsonWriter& JsonWriter::value(qint64 number)
 {
     separate();
-    m_out += QByteArray::number(number);
+    integer(number);
     m_needsComma = true;
     return *this;
 }
@@ -155,7 +160,7 @@ JsonWriter& JsonWriter::value(qint64 number)
 JsonWriter& JsonWriter::null()
 {
     separate();
-    m_out += "null";
+    m_out.append("null");
     m_needsComma = true;
     return *this;
 }
@@ -165,9 +170,10 @@ JsonWriter& JsonWriter::time(const QDateTime& t)
     if (!t.isValid())
         return null();
     separate();
-    m_out += '"';
-    Periods::appendIso(m_out, t.toMSecsSinceEpoch());
-    m_out += '"';
+    m_out.push_back('"');
+    char iso[Periods::IsoMaxLength];
+    m_out.append(iso, Periods::writeIso(iso, t.toMSecsSinceEpoch()));
+    m_out.push_back('"');
     m_needsComma = true;
     return *this;
 }
@@ -178,7 +184,7 @@ JsonWriter& JsonWriter::stringMap(const Dimensions& map)
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
         separate();
         quoted(it.key());
-        m_out += ':';
+        m_out.push_back(':');
         m_needsComma = false;
         value(it.value());
     }

@@ -15,6 +15,7 @@
 #include <QDateTime>
 #include <QString>
 #include <optional>
+#include <string>
 
 #include "core/types.h"
 
@@ -47,13 +48,15 @@ public:
     JsonWriter& stringMap(const Dimensions& map);
 
     JsonWriter() { m_out.reserve(512); } // a check answer fits: no reallocation on the way
-    QByteArray take() { return std::move(m_out); }
+    QByteArray take() const { return QByteArray(m_out.data(), qsizetype(m_out.size())); }
 
 private:
     void separate();
     void quoted(const QString& text);
+    void integer(qint64 number);
 
-    QByteArray m_out;
+    // std::string: its appends are inline, QByteArray's (6.4) go through a general insert.
+    std::string m_out;
     bool m_needsComma = false; // a value or member was written at this level
 };
 
