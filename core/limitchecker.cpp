@@ -1,5 +1,6 @@
 #include "core/limitchecker.h"
 
+#include <QHash>
 #include <QSet>
 #include <cmath>
 
@@ -159,15 +160,15 @@ Result<CheckResult> LimitChecker::check(const CheckRequest& request)
     const auto planIt = catalog.value()->plans.constFind(customer.value().planId);
     const Plan* plan = planIt == catalog.value()->plans.cend() ? nullptr : &planIt.value();
 
-    auto customerLimits = Catalog::customerLimits(db, request.customerId);
-    if (!customerLimits.ok())
-        return customerLimits.error();
+    // The customer's own limits come with the catalog snapshot (limit changes move its version).
+    const QList<Limit> customerLimits = catalog.value()->customerLimits.value(request.customerId);
 
     CheckResult result;
     result.customerId = request.customerId;
     result.meterId = request.meterId;
     const double reserve = request.reserve.value_or(0);
-    for (const Limit& limit : LimitOverview::applyingLimits(plan, customerLimits.value(), request.meterId)) {
+    QHash<QString, double> heldByMeter; // the open holds of a meter, read once for all of its limits
+    for (const Limit& limit : LimitOverview::applyingLimits(plan, customerLimits, request.meterId)) {
         const auto meter = meters.constFind(limit.meterId);
         if (meter == meters.cend())
             continue;
@@ -176,9 +177,12 @@ Result<CheckResult> LimitChecker::check(const CheckRequest& request)
         if (!used.ok())
             return used.error();
         const double usedValue = used.value();
-        auto held = Reservations::heldUnits(db, request.customerId, limit.meterId, nowMs);
+        auto held = heldByMeter.contains(limit.meterId)
+                        ? Result<double>(heldByMeter.value(limit.meterId))
+                        : Reservations::heldUnits(db, request.customerId, limit.meterId, nowMs);
         if (!held.ok())
             return held.error();
+        heldByMeter.insert(limit.meterId, held.value());
 
         LimitStatus status;
         status.id = limit.id;
