@@ -888,8 +888,8 @@ private:
         out << "Meterline core benchmark: "
             << (m_config.db.isEmpty() ? u"SQLite WAL + synchronous=FULL"_s
                                       : u"PostgreSQL, synchronous_commit=on, loopback TCP"_s)
-            << " (Database::Options durable=true), "
-            << CustomerCount << " customers, 3 meters, events with 2-3 dimensions over " << HistoryDays << " days\n";
+            << " (Database::Options durable=true), " << CustomerCount
+            << " customers, 3 meters, events with 2-3 dimensions over " << HistoryDays << " days\n";
         out << "store sizes " << sizeLabel(m_config.smallStore) << " and " << sizeLabel(m_config.largeStore)
             << " events; median of " << m_config.reps << " repetitions of up to " << m_config.ops
             << " ops (each capped at " << m_config.repBudgetMs / 1000.0 << " s); recordBatch: median of "

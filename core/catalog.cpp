@@ -202,9 +202,8 @@ Catalog::logChange(const QSqlDatabase& db, const QString& entity, const QString&
 
 bool CatalogSnapshot::subscribed(const QString& eventType) const
 {
-    return std::any_of(webhooks.cbegin(), webhooks.cend(), [&](const WebhookEndpoint& e) {
-        return e.events.contains(eventType);
-    });
+    return std::any_of(
+        webhooks.cbegin(), webhooks.cend(), [&](const WebhookEndpoint& e) { return e.events.contains(eventType); });
 }
 
 Result<std::shared_ptr<const CatalogSnapshot>> Catalog::snapshot(const QSqlDatabase& db, const QString& rowLock) const

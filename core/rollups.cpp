@@ -141,8 +141,7 @@ Status Rollups::rebuild(const QSqlDatabase& db, Database::Kind kind, const Meter
     if (kind == Database::Kind::Postgres) {
         // Wait for the transactions recording events with the old catalog (they hold this row FOR SHARE) and
         // hold new ones back until the change commits: the events read below are then all there are.
-        auto locked =
-            Sql::run(db, QStringLiteral("SELECT value FROM meta WHERE key = 'config_version' FOR UPDATE"));
+        auto locked = Sql::run(db, QStringLiteral("SELECT value FROM meta WHERE key = 'config_version' FOR UPDATE"));
         if (!locked.ok())
             return locked.error();
     }

@@ -722,8 +722,7 @@ void ApiServer::addAdminRoutes()
              Access::Admin,
              BodyCap,
              [this](const RouteContext& ctx) {
-                 return answer(m_service.retryWebhookDelivery(
-                                   ctx.id(), ctx.params.value(QStringLiteral("deliveryId"))),
+                 return answer(m_service.retryWebhookDelivery(ctx.id(), ctx.params.value(QStringLiteral("deliveryId"))),
                                202);
              });
 }
