@@ -84,6 +84,15 @@ Result<QJsonObject> body(const RouteContext& ctx)
     return parseObject(ctx.request.body);
 }
 
+// The request's body through the route's decoder: not a JSON object, or not the route's shape, is the error.
+template <typename Decode> auto decodedBody(const RouteContext& ctx, Decode decode) -> decltype(decode(QJsonObject()))
+{
+    auto object = body(ctx);
+    if (!object.ok())
+        return object.error();
+    return decode(object.value());
+}
+
 QString queryValue(const Http::Request& request, const QString& key)
 {
     return request.query.queryItemValue(key, QUrl::FullyDecoded);
@@ -330,10 +339,7 @@ void ApiServer::addRoutes()
 void ApiServer::addIngestRoutes()
 {
     addRoute("POST", QStringLiteral("/v1/limits/check"), Access::Ingest, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto request = checkRequestFrom(object.value());
+        auto request = decodedBody(ctx, checkRequestFrom);
         if (!request.ok())
             return fail(request.error());
         auto result = m_service.check(request.value());
@@ -345,10 +351,7 @@ void ApiServer::addIngestRoutes()
 
     Route record{"POST", QStringLiteral("/v1/events"), Access::Ingest, BodyCap, {}, {}};
     record.handleAsync = [this](const RouteContext& ctx, std::function<void(Http::Response)> done) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return done(fail(object.error()));
-        auto input = eventInputFrom(object.value());
+        auto input = decodedBody(ctx, eventInputFrom);
         if (!input.ok())
             return done(fail(input.error()));
         EventInput event = input.value();
@@ -367,10 +370,7 @@ void ApiServer::addIngestRoutes()
     m_router.add(std::move(record));
 
     addRoute("POST", QStringLiteral("/v1/events/batch"), Access::Ingest, BatchBodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto decoded = eventBatchFrom(object.value());
+        auto decoded = decodedBody(ctx, eventBatchFrom);
         if (!decoded.ok())
             return fail(decoded.error());
         // Events that do not decode are rejected by index; the others go to core together.
@@ -437,10 +437,7 @@ template <typename T> void ApiServer::addResource(const QString& collection, con
         return answerList((m_service.*r.list)());
     });
     addRoute("POST", collection, Access::Admin, BodyCap, [this, r](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto value = r.decode(object.value(), QString());
+        auto value = decodedBody(ctx, [&](const QJsonObject& o) { return r.decode(o, QString()); });
         if (!value.ok())
             return fail(value.error());
         return answer((m_service.*r.create)(value.value()), 201);
@@ -449,10 +446,7 @@ template <typename T> void ApiServer::addResource(const QString& collection, con
         return answer((m_service.*r.get)(ctx.id()));
     });
     addRoute("PUT", item, Access::Admin, BodyCap, [this, r](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto value = r.decode(object.value(), ctx.id());
+        auto value = decodedBody(ctx, [&](const QJsonObject& o) { return r.decode(o, ctx.id()); });
         if (!value.ok())
             return fail(value.error());
         return answer((m_service.*r.replace)(value.value()));
@@ -469,10 +463,7 @@ void ApiServer::addCatalogRoutes()
         return answerList(m_service.customers());
     });
     addRoute("POST", QStringLiteral("/v1/customers"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto customer = customerFrom(object.value());
+        auto customer = decodedBody(ctx, customerFrom);
         if (!customer.ok())
             return fail(customer.error());
         return answer(m_service.createCustomer(customer.value()), 201);
@@ -481,10 +472,7 @@ void ApiServer::addCatalogRoutes()
         return answer(m_service.customer(ctx.id()));
     });
     addRoute("PATCH", QStringLiteral("/v1/customers/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto patch = customerPatchFrom(object.value());
+        auto patch = decodedBody(ctx, customerPatchFrom);
         if (!patch.ok())
             return fail(patch.error());
         return answer(m_service.updateCustomer(ctx.id(), patch.value()));
@@ -525,10 +513,7 @@ void ApiServer::addBalanceRoutes()
         });
     const auto change = [this](bool credit) {
         return [this, credit](const RouteContext& ctx) {
-            auto object = body(ctx);
-            if (!object.ok())
-                return fail(object.error());
-            auto input = balanceChangeFrom(object.value());
+            auto input = decodedBody(ctx, balanceChangeFrom);
             if (!input.ok())
                 return fail(input.error());
             BalanceChange c = input.value();
@@ -551,10 +536,7 @@ void ApiServer::addBalanceRoutes()
              Access::Admin,
              BodyCap,
              [this](const RouteContext& ctx) {
-                 auto object = body(ctx);
-                 if (!object.ok())
-                     return fail(object.error());
-                 auto reserve = reserveFrom(object.value());
+                 auto reserve = decodedBody(ctx, reserveFrom);
                  if (!reserve.ok())
                      return fail(reserve.error());
                  return answer(m_service.setReserve(ctx.id(), reserve.value(), ctx.keyId));
@@ -681,10 +663,7 @@ void ApiServer::addAdminRoutes()
         return answerList(m_service.apiKeys());
     });
     addRoute("POST", QStringLiteral("/v1/api-keys"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto request = apiKeyRequestFrom(object.value());
+        auto request = decodedBody(ctx, apiKeyRequestFrom);
         if (!request.ok())
             return fail(request.error());
         return answer(m_service.createApiKey(request->name, request->scope, request->rateLimit), 201);
@@ -696,10 +675,7 @@ void ApiServer::addAdminRoutes()
         return answerList(m_service.webhooks());
     });
     addRoute("POST", QStringLiteral("/v1/webhooks"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {
-        auto object = body(ctx);
-        if (!object.ok())
-            return fail(object.error());
-        auto endpoint = webhookFrom(object.value());
+        auto endpoint = decodedBody(ctx, webhookFrom);
         if (!endpoint.ok())
             return fail(endpoint.error());
         return answer(m_service.createWebhook(endpoint.value()), 201);
