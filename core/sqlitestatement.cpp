@@ -33,12 +33,36 @@ bool SqliteStatement::fail(int code)
     return false;
 }
 
+int SqliteStatement::bindText(int at, QStringView text)
+{
+    // UTF-8, the database's encoding: SQLite stores it as given. (UTF-16 made SQLite convert every bound text.)
+    // The bytes stay in this parameter's buffer until it is bound again, so SQLite need not copy them.
+    std::string& bytes = m_texts[size_t(at - 1)];
+    const qsizetype size = text.size();
+    bytes.resize(size_t(size));
+    const char16_t* from = text.utf16();
+    char* to = bytes.data();
+    qsizetype i = 0;
+    for (; i < size && from[i] < 0x80; ++i) // identifiers and most text: ASCII, one byte per character
+        to[i] = char(from[i]);
+    if (i < size) {
+        const QByteArray rest = text.sliced(i).toUtf8();
+        bytes.resize(size_t(i));
+        bytes.append(rest.constData(), size_t(rest.size()));
+    }
+    // bytes.data() is never null, so an empty text binds as '' (a null pointer would bind NULL).
+    return sqlite3_bind_text64(m_statement, at, bytes.data(), bytes.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
 bool SqliteStatement::prepare(sqlite3* handle, const QString& sql)
 {
     m_handle = handle;
     const int rc = sqlite3_prepare16_v3(
         handle, sql.utf16(), int(sql.size() * sizeof(char16_t)), SQLITE_PREPARE_PERSISTENT, &m_statement, nullptr);
-    return rc == SQLITE_OK ? true : fail(rc);
+    if (rc != SQLITE_OK)
+        return fail(rc);
+    m_texts.resize(size_t(sqlite3_bind_parameter_count(m_statement)));
+    return true;
 }
 
 bool SqliteStatement::exec(const QVariantList& values)
@@ -85,17 +109,11 @@ bool SqliteStatement::exec(const QVariantList& values)
                 sqlite3_bind_blob64(m_statement, at, bytes.constData(), sqlite3_uint64(bytes.size()), SQLITE_TRANSIENT);
             break;
         }
-        case QMetaType::QString: {
-            const QString& text = *static_cast<const QString*>(v.constData());
-            rc = sqlite3_bind_text16(
-                m_statement, at, text.utf16(), int(text.size() * sizeof(char16_t)), SQLITE_TRANSIENT);
+        case QMetaType::QString:
+            rc = bindText(at, *static_cast<const QString*>(v.constData()));
             break;
-        }
-        default: {
-            const QString text = v.toString(); // as QSqlQuery's SQLite driver binds other types
-            rc = sqlite3_bind_text16(
-                m_statement, at, text.utf16(), int(text.size() * sizeof(char16_t)), SQLITE_TRANSIENT);
-        }
+        default:
+            rc = bindText(at, v.toString()); // as QSqlQuery's SQLite driver binds other types
         }
         if (rc != SQLITE_OK)
             return fail(rc);
@@ -150,12 +168,17 @@ QVariant SqliteStatement::value(int column) const
     case SQLITE_BLOB:
         return QByteArray(static_cast<const char*>(sqlite3_column_blob(m_statement, column)),
                           sqlite3_column_bytes(m_statement, column));
-    default: {
-        // text16 before bytes16: SQLite's documented order (the conversion happens in the first call).
-        const auto* text = static_cast<const QChar*>(sqlite3_column_text16(m_statement, column));
-        return QString(text, sqlite3_column_bytes16(m_statement, column) / int(sizeof(QChar)));
+    default:
+        return textAt(column);
     }
-    }
+}
+
+QString SqliteStatement::textAt(int column) const
+{
+    // text before bytes: SQLite's documented order (a conversion, if any, happens in the first call). The
+    // database is UTF-8 (SQLite's default, never changed here), so this reads the stored bytes as they are.
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_statement, column));
+    return QString::fromUtf8(text, sqlite3_column_bytes(m_statement, column));
 }
 
 bool SqliteStatement::isNull(int column) const

@@ -9,6 +9,8 @@
 #include <QSqlDatabase>
 #include <QString>
 #include <QVariant>
+#include <string>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -44,11 +46,16 @@ public:
 
 private:
     bool fail(int code);
+    int bindText(int at, QStringView text);
+    QString textAt(int column) const;
 
     sqlite3* m_handle = nullptr;
     sqlite3_stmt* m_statement = nullptr;
     bool m_rowPending = false; // exec stepped onto a row that next() has not handed out yet
     bool m_onRow = false;
+    // The UTF-8 bytes of each text parameter, bound SQLITE_STATIC: they live until the parameter is bound again
+    // or the statement is finalized (destroyed after it), and no bind allocates on either side once warm.
+    std::vector<std::string> m_texts;
     int m_changes = 0;
     int m_errorCode = 0;
     QString m_errorText;
