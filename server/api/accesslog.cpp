@@ -32,35 +32,70 @@ AccessLog::~AccessLog()
         m_thread.join();
 }
 
+namespace
+{
+
+// Routes and key ids are ASCII: copied char by char, without a QByteArray per field; anything else as UTF-8.
+void appendUtf8(std::string& out, QStringView text)
+{
+    const size_t start = out.size();
+    for (QChar c : text) {
+        if (c.unicode() >= 0x80) {
+            out.resize(start);
+            const QByteArray utf8 = text.toUtf8();
+            out.append(utf8.constData(), size_t(utf8.size()));
+            return;
+        }
+        out.push_back(char(c.unicode()));
+    }
+}
+
+void appendNumber(std::string& out, qint64 value, int minDigits = 1)
+{
+    char digits[24];
+    int n = 0;
+    value = qMax<qint64>(value, 0);
+    do {
+        digits[n++] = char('0' + value % 10);
+        value /= 10;
+    } while (value > 0 || n < minDigits);
+    while (n > 0)
+        out.push_back(digits[--n]);
+}
+
+} // namespace
+
 void AccessLog::write(
     const QByteArray& method, const QString& route, int status, qint64 durationMicros, const QString& keyId)
 {
     if (!m_open)
         return;
-    // std::string: its appends are inline, QByteArray's (6.4) go through a general insert; this runs per request.
-    std::string line;
-    line.reserve(160);
+    // Built in a buffer each thread keeps: this runs per request, and an allocation per field showed in profiles.
+    thread_local std::string line;
+    line.clear();
     char text[Periods::IsoMaxLength];
     line.append(text, Periods::writeIso(text, QDateTime::currentMSecsSinceEpoch(), true));
     line.push_back(' ');
     line.append(method.constData(), size_t(method.size()));
     line.push_back(' ');
-    line.append(route.toStdString());
+    appendUtf8(line, route);
     line.push_back(' ');
-    line.append(std::to_string(status));
+    appendNumber(line, status);
     line.push_back(' ');
-    line.append(std::to_string(durationMicros / 1000));
+    appendNumber(line, durationMicros / 1000);
     line.push_back('.');
-    const auto fraction = std::to_string(1000 + durationMicros % 1000); // "1042": the 3 digits after the point
-    line.append(fraction, 1, 3);
+    appendNumber(line, durationMicros % 1000, 3);
     line.append("ms key=");
-    line.append(keyId.isEmpty() ? std::string("-") : keyId.toStdString());
+    if (keyId.isEmpty())
+        line.push_back('-');
+    else
+        appendUtf8(line, keyId);
     line.push_back('\n');
     bool wake = false;
     {
         std::lock_guard lock(m_mutex);
-        m_buffer.append(line.data(), qsizetype(line.size()));
-        wake = m_buffer.size() > 64 * 1024;
+        m_buffer.append(line);
+        wake = m_buffer.size() > kWakeBytes;
     }
     if (wake)
         m_wake.notify_one();
@@ -68,19 +103,20 @@ void AccessLog::write(
 
 void AccessLog::run()
 {
+    std::string chunk; // swapped with m_buffer: the two buffers keep their capacity
     for (;;) {
-        QByteArray chunk;
         bool stopping = false;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait_for(
-                lock, std::chrono::milliseconds(200), [this] { return m_stopping || m_buffer.size() > 64 * 1024; });
+                lock, std::chrono::milliseconds(200), [this] { return m_stopping || m_buffer.size() > kWakeBytes; });
             chunk.swap(m_buffer);
             stopping = m_stopping;
         }
-        if (!chunk.isEmpty()) {
-            m_file.write(chunk);
+        if (!chunk.empty()) {
+            m_file.write(chunk.data(), qint64(chunk.size()));
             m_file.flush();
+            chunk.clear();
         }
         if (stopping)
             break;

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace Meterline::Api
@@ -28,7 +29,8 @@ private:
     bool m_open = false;
     std::mutex m_mutex;
     std::condition_variable m_wake;
-    QByteArray m_buffer;
+    std::string m_buffer;
+    static constexpr size_t kWakeBytes = 64 * 1024;
     bool m_stopping = false;
     std::thread m_thread;
 };

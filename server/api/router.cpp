@@ -29,7 +29,7 @@ bool matches(const QStringList& pattern, const QList<QStringView>& path, PathPar
     return true;
 }
 
-QList<QStringView> split(const QString& path)
+QList<QStringView> splitPath(const QString& path)
 {
     QList<QStringView> parts;
     for (QStringView part : QStringView(path).split(u'/'))
@@ -41,17 +41,36 @@ QList<QStringView> split(const QString& path)
 
 void Router::add(Route route)
 {
-    m_compiled << Compiled{route.pattern.split(u'/')};
+    Compiled compiled{route.pattern.split(u'/'), true};
+    for (const QString& segment : std::as_const(compiled.segments))
+        compiled.literal = compiled.literal && !isParam(segment);
+    m_compiled << std::move(compiled);
     m_routes << std::move(route);
+}
+
+// Per request, so cheap tests first: the segment count, then a literal pattern as one string comparison; the
+// path is split only for a pattern with {parameters} of the right length, and then once.
+bool Router::pathMatches(qsizetype i, const QString& path, PathSplit& split, PathParams* params) const
+{
+    const Compiled& compiled = m_compiled.at(i);
+    if (split.count < 0)
+        split.count = path.count(u'/') + 1;
+    if (compiled.segments.size() != split.count)
+        return false;
+    if (compiled.literal)
+        return m_routes.at(i).pattern == path;
+    if (split.parts.isEmpty())
+        split.parts = splitPath(path);
+    return matches(compiled.segments, split.parts, params);
 }
 
 Router::Match Router::match(const QByteArray& method, const QString& path) const
 {
     Match result;
-    const QList<QStringView> parts = split(path);
+    PathSplit split;
     for (qsizetype i = 0; i < m_routes.size(); ++i) {
         PathParams params;
-        if (!matches(m_compiled.at(i).segments, parts, &params))
+        if (!pathMatches(i, path, split, &params))
             continue;
         if (m_routes.at(i).method == method) {
             result.route = &m_routes.at(i);
@@ -66,9 +85,9 @@ Router::Match Router::match(const QByteArray& method, const QString& path) const
 
 qint64 Router::maxBody(const QByteArray& method, const QString& path) const
 {
-    const QList<QStringView> parts = split(path);
+    PathSplit split;
     for (qsizetype i = 0; i < m_routes.size(); ++i) {
-        if (m_routes.at(i).method == method && matches(m_compiled.at(i).segments, parts, nullptr))
+        if (m_routes.at(i).method == method && pathMatches(i, path, split, nullptr))
             return m_routes.at(i).maxBody;
     }
     return 1024 * 1024;

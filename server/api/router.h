@@ -69,7 +69,14 @@ private:
     struct Compiled
     {
         QStringList segments;
+        bool literal = true; // no {parameter}: matched by comparing the whole path
     };
+    struct PathSplit // the request path cut at '/', worked out once per match and only when needed
+    {
+        qsizetype count = -1;
+        QList<QStringView> parts;
+    };
+    bool pathMatches(qsizetype i, const QString& path, PathSplit& split, PathParams* params) const;
     QList<Route> m_routes;
     QList<Compiled> m_compiled;
 };

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 #include "server/http/httplogging.h"
 #include "server/http/worker.h"
@@ -97,7 +98,7 @@ QByteArrayView statusLine(int status)
     }
 }
 
-void appendNumber(QByteArray& out, qint64 value)
+void appendNumber(std::string& out, qint64 value)
 {
     char digits[24];
     int n = 0;
@@ -106,7 +107,12 @@ void appendNumber(QByteArray& out, qint64 value)
         value /= 10;
     } while (value > 0);
     while (n > 0)
-        out.append(digits[--n]);
+        out.push_back(digits[--n]);
+}
+
+void append(std::string& out, QByteArrayView text)
+{
+    out.append(text.data(), size_t(text.size()));
 }
 
 // "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n" (RFC 9110 §5.6.7), made once a second per thread.
@@ -376,51 +382,51 @@ void Connection::writeHead(const Pending& pending, int status, bool close, bool 
 {
     const Response& response = pending.response;
     const bool bodyless = status < 200 || status == 204 || status == 304;
-    m_out.resize(0);
+    m_out.clear(); // keeps the capacity
     const QByteArrayView line = statusLine(status);
     if (!line.isEmpty()) {
-        m_out.append(line);
+        append(m_out, line);
     } else {
-        m_out.append("HTTP/1.1 ");
+        append(m_out, "HTTP/1.1 ");
         appendNumber(m_out, status);
-        m_out.append(" \r\n");
+        append(m_out, " \r\n");
     }
-    m_out.append(dateHeader());
+    append(m_out, dateHeader());
     if (!bodyless && !response.contentType.isEmpty() && isSafeHeaderValue(response.contentType)) {
-        m_out.append("Content-Type: ");
-        m_out.append(response.contentType);
-        m_out.append(kCrlf);
+        append(m_out, "Content-Type: ");
+        append(m_out, response.contentType);
+        append(m_out, kCrlf);
     }
     if (chunked) {
-        m_out.append("Transfer-Encoding: chunked\r\n");
+        append(m_out, "Transfer-Encoding: chunked\r\n");
     } else if (!bodyless && !response.stream) {
-        m_out.append("Content-Length: ");
+        append(m_out, "Content-Length: ");
         appendNumber(m_out, response.body.size());
-        m_out.append(kCrlf);
+        append(m_out, kCrlf);
     }
     if (close)
-        m_out.append("Connection: close\r\n");
+        append(m_out, "Connection: close\r\n");
     else if (pending.http10)
-        m_out.append("Connection: keep-alive\r\n");
+        append(m_out, "Connection: keep-alive\r\n");
     for (const auto& [name, value] : response.headers) {
         if (!isAllowedExtraHeader(name, value)) {
             qCWarning(lcHttp) << "dropped response header" << name;
             continue;
         }
-        m_out.append(name);
-        m_out.append(": ");
-        m_out.append(value);
-        m_out.append(kCrlf);
+        append(m_out, name);
+        append(m_out, ": ");
+        append(m_out, value);
+        append(m_out, kCrlf);
     }
-    m_out.append(kCrlf);
+    append(m_out, kCrlf);
 
     if (!withBody || bodyless || response.body.isEmpty()) {
-        m_socket->write(m_out.constData(), m_out.size());
+        m_socket->write(m_out.data(), qint64(m_out.size()));
     } else if (response.body.size() <= kInlineBodyBytes) {
-        m_out.append(response.body);
-        m_socket->write(m_out.constData(), m_out.size());
+        append(m_out, response.body);
+        m_socket->write(m_out.data(), qint64(m_out.size()));
     } else {
-        m_socket->write(m_out.constData(), m_out.size());
+        m_socket->write(m_out.data(), qint64(m_out.size()));
         m_socket->write(response.body); // a large body is shared with the socket's buffer, not copied
     }
 }

@@ -4,6 +4,7 @@
 #include <QObject>
 #include <deque>
 #include <memory>
+#include <string>
 
 #include "server/http/httpmessage.h"
 #include "server/http/requestparser.h"
@@ -92,7 +93,7 @@ private:
 
     QByteArray m_in; // read from the socket, parsed from m_inPos on
     qsizetype m_inPos = 0;
-    QByteArray m_out;            // reused for every response head
+    std::string m_out;           // reused for every response head (std::string: inline appends)
     std::deque<Pending> m_queue; // requests in order; front = next to answer
     quint64 m_nextSerial = 1;    // serial of the next request; the front's is m_nextSerial - m_queue.size()
 

@@ -9,21 +9,25 @@
 #include <QUrlQuery>
 #include <functional>
 
+#include "server/http/headerfields.h"
+
 namespace Meterline::Http
 {
 
-// One parsed request. Header names are lower-case; a repeated header keeps its values joined by ", ".
+// One parsed request. Header names match case-insensitively; a repeated header keeps its values joined by ", ".
 struct Request
 {
     QByteArray method; // "GET", "POST", …
     QByteArray target; // as sent: "/v1/events?customerId=x"
     QString path;      // percent-decoded path: "/v1/events"
     QUrlQuery query;
-    QHash<QByteArray, QByteArray> headers;
+    HeaderFields headers;
     QByteArray body;
     QHostAddress peer;
 
-    QByteArray header(const QByteArray& lowerCaseName) const { return headers.value(lowerCaseName); }
+    QByteArray header(QByteArrayView name) const { return headers.value(name).toByteArray(); }
+    // Without a copy: valid while the request lives.
+    QByteArrayView headerView(QByteArrayView name) const { return headers.value(name); }
 };
 
 struct Response

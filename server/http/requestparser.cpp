@@ -144,9 +144,14 @@ bool parseDigits(QByteArrayView text, qint64& value)
     return true;
 }
 
-bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
+// The common methods as static data: no allocation per request.
+QByteArray methodBytes(QByteArrayView method)
 {
-    return a.size() == b.size() && a.compare(b, Qt::CaseInsensitive) == 0;
+    for (const QByteArrayView known : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
+        if (method == known)
+            return QByteArray::fromRawData(known.data(), known.size());
+    }
+    return method.toByteArray();
 }
 
 } // namespace
@@ -404,7 +409,7 @@ bool RequestParser::parseRequestLine(QByteArrayView line)
     if (question >= 0 && question + 1 < target.size())
         m_request.query = QUrlQuery(QString::fromLatin1(target.sliced(question + 1)));
 
-    m_request.method = method.toByteArray();
+    m_request.method = methodBytes(method);
     m_request.target = target.toByteArray();
     return true;
 }
@@ -423,51 +428,41 @@ bool RequestParser::parseHeaderLine(QByteArrayView line, bool trailer)
     if (trailer)
         return true; // trailer fields are checked and dropped: framing and routing never depend on them
 
-    QByteArray name(colon, Qt::Uninitialized);
-    for (qsizetype i = 0; i < colon; ++i) {
-        const char c = line[i];
-        name[i] = (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c;
-    }
+    const QByteArrayView name = line.first(colon);
     const QByteArrayView value = trimOws(rawValue);
-
+    // the fields that decide framing and connection handling, counted here and read at the end of the head
     switch (name.size()) {
     case 4:
-        if (name == "host")
+        if (HeaderFields::equalsIgnoringCase(name, "host"))
             ++m_hostCount;
         break;
     case 6:
-        if (name == "expect")
+        if (HeaderFields::equalsIgnoringCase(name, "expect"))
             m_hasExpect = true;
         break;
     case 10:
-        if (name == "connection")
+        if (HeaderFields::equalsIgnoringCase(name, "connection"))
             m_hasConnection = true;
         break;
     case 14:
-        if (name == "content-length")
+        if (HeaderFields::equalsIgnoringCase(name, "content-length"))
             m_hasContentLength = true;
         break;
     case 17:
-        if (name == "transfer-encoding")
+        if (HeaderFields::equalsIgnoringCase(name, "transfer-encoding"))
             m_hasTransferEncoding = true;
         break;
     default:
         break;
     }
-
-    auto it = m_request.headers.find(name);
-    if (it == m_request.headers.end()) {
-        m_request.headers.insert(name, value.toByteArray());
-    } else {
-        it->append(", ");
-        it->append(value);
-    }
+    m_request.headers.append(name, value);
     return true;
 }
 
 bool RequestParser::finishHead()
 {
-    const auto& headers = m_request.headers;
+    m_request.headers.joinRepeated();
+    const HeaderFields& headers = m_request.headers;
     if (m_hostCount > 1)
         return fail(400, QStringLiteral("more than one Host header"));
     if (m_hostCount == 0 && !m_http10)
@@ -476,10 +471,10 @@ bool RequestParser::finishHead()
     bool close = false;
     bool keepAlive = false;
     if (m_hasConnection) {
-        forEachListElement(headers.value(QByteArrayLiteral("connection")), [&](QByteArrayView option) {
-            if (equalsIgnoringCase(option, "close"))
+        forEachListElement(headers.value("connection"), [&](QByteArrayView option) {
+            if (HeaderFields::equalsIgnoringCase(option, "close"))
                 close = true;
-            else if (equalsIgnoringCase(option, "keep-alive"))
+            else if (HeaderFields::equalsIgnoringCase(option, "keep-alive"))
                 keepAlive = true;
         });
     }
@@ -493,8 +488,8 @@ bool RequestParser::finishHead()
             return fail(400, QStringLiteral("Transfer-Encoding in an HTTP/1.0 request"));
         int chunked = 0;
         bool other = false;
-        forEachListElement(headers.value(QByteArrayLiteral("transfer-encoding")), [&](QByteArrayView coding) {
-            if (equalsIgnoringCase(coding, "chunked"))
+        forEachListElement(headers.value("transfer-encoding"), [&](QByteArrayView coding) {
+            if (HeaderFields::equalsIgnoringCase(coding, "chunked"))
                 ++chunked;
             else
                 other = true;
@@ -508,7 +503,7 @@ bool RequestParser::finishHead()
         // "5, 5" (repeated or listed) is one length; anything else is not (RFC 9110 §8.6)
         bool valid = true;
         bool first = true;
-        forEachListElement(headers.value(QByteArrayLiteral("content-length")), [&](QByteArrayView text) {
+        forEachListElement(headers.value("content-length"), [&](QByteArrayView text) {
             qint64 value = 0;
             if (!parseDigits(text, value) || (!first && value != contentLength))
                 valid = false;
@@ -533,8 +528,8 @@ bool RequestParser::finishHead()
         if (contentLength > m_bodyCap)
             return fail(413, QStringLiteral("request body exceeds %1 bytes").arg(m_bodyCap));
         if (m_hasExpect && !m_http10) {
-            forEachListElement(headers.value(QByteArrayLiteral("expect")), [&](QByteArrayView expectation) {
-                if (equalsIgnoringCase(expectation, "100-continue"))
+            forEachListElement(headers.value("expect"), [&](QByteArrayView expectation) {
+                if (HeaderFields::equalsIgnoringCase(expectation, "100-continue"))
                     m_expectContinue = true;
             });
         }

@@ -1,6 +1,7 @@
 // TestHttpParser: the incremental HTTP/1.1 request parser on its own, no sockets: request line, header rules and
 // limits, Content-Length and chunked bodies, body caps checked as soon as the head is complete.
 
+#include <QMap>
 #include <QRandomGenerator>
 #include <QTest>
 
@@ -61,6 +62,10 @@ private slots:
     void headers_rules_data();
     void headers_rules();
     void headers_repeatedAreJoined();
+    void headers_matchIgnoringCase();
+    void headers_repeatedJoinedInOrder_data();
+    void headers_repeatedJoinedInOrder();
+    void framingHeaders_anyCase();
     void headerCap_exact_data();
     void headerCap_exact();
     void headerCap_failsWhileTrickling();
@@ -80,6 +85,7 @@ private slots:
     void keepAlive_followsVersionAndConnection();
     void expectContinue_onlyWithBody();
     void pipelined_stopsAtEndOfRequest();
+    void pipelined_splitAtEveryOffset();
     void leadingEmptyLines_areSkipped();
     void randomBytes_neverCrash();
 };
@@ -288,6 +294,94 @@ void TestHttpParser::headers_repeatedAreJoined()
     QCOMPARE(feedInPieces(parser, "GET / HTTP/1.1\r\nHost: h\r\nAccept: a\r\naccept: b\r\n\r\n").phase,
              Phase::Complete);
     QCOMPARE(parser.request().header("accept"), QByteArray("a, b"));
+}
+
+void TestHttpParser::headers_matchIgnoringCase()
+{
+    Limits limits;
+    RequestParser parser(limits);
+    QCOMPARE(feedInPieces(parser, "GET / HTTP/1.1\r\nHOST: h\r\nX-Mixed-Case:  v \r\nX-Empty:\r\n\r\n").phase,
+             Phase::Complete);
+    const Request& request = parser.request();
+    QCOMPARE(request.header("x-mixed-case"), QByteArray("v"));
+    QCOMPARE(request.header("X-MIXED-CASE"), QByteArray("v"));
+    QCOMPARE(request.headerView("X-Mixed-case"), QByteArrayView("v"));
+    QCOMPARE(request.header("host"), QByteArray("h"));
+    QVERIFY(request.headers.contains("x-empty"));
+    QVERIFY(request.header("x-empty").isEmpty());
+    QVERIFY(!request.headers.contains("x-mixed-cas")); // a prefix is another name
+    QVERIFY(!request.headers.contains("x-mixed-casee"));
+    QVERIFY(request.header("authorization").isEmpty());
+    QCOMPARE(request.headers.size(), 3);
+    QCOMPARE(request.headers.nameAt(1), QByteArrayView("X-Mixed-Case")); // as sent
+}
+
+void TestHttpParser::headers_repeatedJoinedInOrder_data()
+{
+    // up to 32 fields repeats are found pairwise, beyond that through a table: both sides of the switch
+    QTest::addColumn<int>("fields");
+    QTest::addRow("2 fields") << 2;
+    QTest::addRow("32 fields") << 32;
+    QTest::addRow("33 fields") << 33;
+    QTest::addRow("400 fields") << 400;
+}
+
+void TestHttpParser::headers_repeatedJoinedInOrder()
+{
+    // fields x-0 … x-(n-1), where every third repeats an earlier name (in another case) with its own value
+    QFETCH(int, fields);
+    Limits limits;
+    RequestParser parser(limits);
+    QByteArray head = "GET / HTTP/1.1\r\nHost: h\r\n";
+    QMap<int, QByteArray> expected; // name number → joined value
+    QList<int> order;               // first appearances
+    for (int i = 0; i < fields - 1; ++i) {
+        const bool repeat = i % 3 == 2;
+        const int number = repeat ? i / 2 : i;
+        const QByteArray value = "v" + QByteArray::number(i);
+        head += (repeat ? "X-" : "x-") + QByteArray::number(number) + ": " + value + "\r\n";
+        if (!expected.contains(number)) {
+            order << number;
+            expected.insert(number, value);
+        } else {
+            expected[number] += ", " + value;
+        }
+    }
+    QCOMPARE(feedInPieces(parser, head + "\r\n").phase, Phase::Complete);
+    const Request& request = parser.request();
+    QCOMPARE(request.headers.size(), order.size() + 1);
+    for (qsizetype i = 0; i < order.size(); ++i) {
+        const QByteArray name = "x-" + QByteArray::number(order[i]);
+        QVERIFY(HeaderFields::equalsIgnoringCase(request.headers.nameAt(i + 1), name));
+        QCOMPARE(request.header(name), expected.value(order[i]));
+    }
+}
+
+void TestHttpParser::framingHeaders_anyCase()
+{
+    Limits limits;
+    RequestParser parser(limits);
+    QCOMPARE(
+        feedInPieces(parser, "POST / HTTP/1.1\r\nhOsT: h\r\nCONTENT-LENGTH: 2\r\nCoNnEcTiOn: CLOSE\r\n\r\nhi").phase,
+        Phase::Complete);
+    QCOMPARE(parser.request().body, QByteArray("hi"));
+    QVERIFY(!parser.keepAlive());
+
+    parser.reset();
+    QCOMPARE(feedInPieces(parser, "GET / HTTP/1.1\r\nHost: a\r\nHOST: b\r\n\r\n").phase, Phase::Failed);
+    QCOMPARE(parser.errorStatus(), 400);
+
+    parser.reset();
+    QCOMPARE(
+        feedInPieces(parser, "POST / HTTP/1.1\r\nHost: h\r\nTRANSFER-ENCODING: Chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n")
+            .phase,
+        Phase::Complete);
+    QCOMPARE(parser.request().body, QByteArray("hi"));
+
+    parser.reset();
+    QCOMPARE(feedInPieces(parser, "POST / HTTP/1.1\r\nHost: h\r\ncontent-length: 2\r\nContent-Length: 3\r\n\r\n").phase,
+             Phase::Failed); // two different lengths, whatever their case
+    QCOMPARE(parser.errorStatus(), 400);
 }
 
 void TestHttpParser::headerCap_exact_data()
@@ -615,6 +709,49 @@ void TestHttpParser::pipelined_stopsAtEndOfRequest()
     QCOMPARE(parser.phase(), Phase::Complete);
     QCOMPARE(parser.request().path, QStringLiteral("/b"));
     QVERIFY(parser.request().body.isEmpty());
+}
+
+void TestHttpParser::pipelined_splitAtEveryOffset()
+{
+    // Three pipelined requests (headers, a Content-Length body, a chunked body) delivered as two reads split at
+    // every byte offset, the way a socket may cut them: each parses the same wherever the cut falls.
+    const QByteArray stream =
+        "GET /v1/a?x=1 HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer k\r\nX-Rep: 1\r\nx-rep: 2\r\n\r\n"
+        "POST /v1/b HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
+        "POST /v1/c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+    Limits limits;
+    RequestParser parser(limits);
+    for (qsizetype cut = 0; cut <= stream.size(); ++cut) {
+        const QByteArray first = stream.first(cut);
+        const QByteArray second = stream.sliced(cut);
+        QList<Request> requests;
+        parser.reset();
+        // what a connection does: feed each read until it is used up, taking every complete request
+        for (const QByteArray& read : {first, second}) {
+            qsizetype at = 0;
+            while (at < read.size()) {
+                at += parser.feed(read.constData() + at, read.size() - at);
+                QVERIFY2(parser.phase() != Phase::Failed, qPrintable(parser.errorMessage()));
+                if (parser.phase() == Phase::Complete) {
+                    requests << parser.takeRequest();
+                    parser.reset();
+                }
+            }
+        }
+        QCOMPARE(parser.phase(), Phase::Idle);
+        QCOMPARE(requests.size(), 3);
+        QCOMPARE(requests[0].path, QStringLiteral("/v1/a"));
+        QCOMPARE(requests[0].query.queryItemValue(QStringLiteral("x")), QStringLiteral("1"));
+        QCOMPARE(requests[0].header("authorization"), QByteArray("Bearer k"));
+        QCOMPARE(requests[0].header("x-rep"), QByteArray("1, 2"));
+        QCOMPARE(requests[1].method, QByteArray("POST"));
+        QCOMPARE(requests[1].path, QStringLiteral("/v1/b"));
+        QCOMPARE(requests[1].body, QByteArray("hello"));
+        QVERIFY(requests[1].headers.contains("content-length"));
+        QVERIFY(!requests[1].headers.contains("authorization")); // nothing carried over from the previous request
+        QCOMPARE(requests[2].path, QStringLiteral("/v1/c"));
+        QCOMPARE(requests[2].body, QByteArray("abc"));
+    }
 }
 
 void TestHttpParser::leadingEmptyLines_areSkipped()
