@@ -1,6 +1,7 @@
 #include "core/types.h"
 
 #include <array>
+#include <string>
 #include <utility>
 
 namespace Meterline
@@ -43,8 +44,9 @@ constexpr NameTable<Window, 3> windowNames{{{Window::Hour, u"hour"}, {Window::Da
 template <typename Enum, std::size_t N> QString nameOf(const NameTable<Enum, N>& table, Enum value)
 {
     for (const auto& [e, name] : table) {
-        if (e == value)
-            return QString::fromUtf16(name);
+        if (e == value) // the literal itself, not a copy: names are written on every check answer
+            return QString::fromRawData(reinterpret_cast<const QChar*>(name),
+                                        qsizetype(std::char_traits<char16_t>::length(name)));
     }
     return {};
 }

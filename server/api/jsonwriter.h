@@ -10,12 +10,16 @@
 //     w.key("limits").beginArray();
 //     ...
 //     QByteArray body = w.take();
+//
+// Every write makes room for its whole text once and then stores bytes through a raw cursor: a check answer
+// is a few hundred bytes in about sixty pieces, and a capacity check per byte was a large share of it.
 
 #include <QByteArray>
 #include <QDateTime>
 #include <QString>
+#include <QStringView>
+#include <cstring>
 #include <optional>
-#include <string>
 
 #include "core/types.h"
 
@@ -29,10 +33,22 @@ public:
     JsonWriter& endObject();
     JsonWriter& beginArray();
     JsonWriter& endArray();
-    // An object member's name (plain ASCII, as every field name of the API is).
-    JsonWriter& key(const char* name);
+    // An object member's name: a literal in plain ASCII, as every field name of the API is (written unescaped;
+    // its length known here, so the copy is a few inline moves).
+    template <std::size_t N> JsonWriter& key(const char (&name)[N])
+    {
+        reserve(qsizetype(N) + 2);
+        separate();
+        put('"');
+        put(name, qsizetype(N - 1));
+        put('"');
+        put(':');
+        m_needsComma = false; // the value follows without a comma
+        return *this;
+    }
 
-    JsonWriter& value(const QString& text);
+    JsonWriter& value(QStringView text);
+    JsonWriter& value(const QString& text) { return value(QStringView(text)); }
     JsonWriter& value(bool flag);
     JsonWriter& value(double number); // non-finite: null, as QJsonDocument writes it
     JsonWriter& value(qint64 number);
@@ -47,16 +63,39 @@ public:
     // {"key": "value", ...} of a string map, keys in order.
     JsonWriter& stringMap(const Dimensions& map);
 
-    JsonWriter() { m_out.reserve(512); } // a check answer fits: no reallocation on the way
-    QByteArray take() const { return QByteArray(m_out.data(), qsizetype(m_out.size())); }
+    JsonWriter(); // room for a check answer: no reallocation on the way
+    // The text written; the writer is empty afterwards.
+    QByteArray take();
 
 private:
-    void separate();
-    void quoted(const QString& text);
+    // Makes room for count more bytes (and a separating comma): the cursor can take them without checks.
+    void reserve(qsizetype count)
+    {
+        if (m_end - m_cursor <= count)
+            grow(count + 1);
+    }
+    void grow(qsizetype count);
+    void separate()
+    {
+        if (m_needsComma)
+            *m_cursor++ = ',';
+    }
+    void put(char c) { *m_cursor++ = c; }
+    void put(const char* text, qsizetype length)
+    {
+        std::memcpy(m_cursor, text, size_t(length));
+        m_cursor += length;
+    }
+    void quoted(QStringView text);
+    void escaped(QStringView text);
+    void escapedUtf8(const QByteArray& utf8);
+    void putHex(uint byte); // two lower-case hex digits
     void integer(qint64 number);
+    void literal(const char* text, qsizetype length);
 
-    // std::string: its appends are inline, QByteArray's (6.4) go through a general insert.
-    std::string m_out;
+    QByteArray m_out;          // allocated ahead; its size is the capacity, m_cursor - m_out.data() the text
+    char* m_cursor = nullptr;  // where the next byte goes
+    char* m_end = nullptr;     // the end of the room in m_out
     bool m_needsComma = false; // a value or member was written at this level
 };
 

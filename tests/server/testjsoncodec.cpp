@@ -8,6 +8,7 @@
 #include <QTest>
 #include <QTimeZone>
 #include <cmath>
+#include <limits>
 
 #include "server/api/errorstatus.h"
 #include "server/api/hotanswers.h"
@@ -136,6 +137,11 @@ private slots:
     // encoders: exactly SPEC's keys
     void jsonWriter_matchesQJsonDocument_data();
     void jsonWriter_matchesQJsonDocument();
+    void jsonWriter_integersMatchQJsonDocument_data();
+    void jsonWriter_integersMatchQJsonDocument();
+    void jsonWriter_loneSurrogatesAsQJsonDocument_data();
+    void jsonWriter_loneSurrogatesAsQJsonDocument();
+    void jsonWriter_growsAndStartsAfresh();
     void jsonWriter_nestsAndSeparates();
     void encode_checkAllowed();
     void encode_checkDenied();
@@ -864,6 +870,95 @@ void TestJsonCodec::jsonWriter_matchesQJsonDocument_data()
     QTest::addRow("true") << QJsonValue(true);
     QTest::addRow("false") << QJsonValue(false);
     QTest::addRow("null") << QJsonValue(QJsonValue::Null);
+    // Strings around the eight-character steps of the plain-ASCII copy: what breaks it at 7, 8, 9, 15, 16.
+    QTest::addRow("eight plain") << QJsonValue(u"abcdefgh"_s);
+    QTest::addRow("space and tilde edges") << QJsonValue(u" ~ ~~~~~ ~~~~~~~~ "_s);
+    QTest::addRow("quote at 8") << QJsonValue(u"abcdefgh\"ij"_s);
+    QTest::addRow("backslash at 7") << QJsonValue(u"abcdefg\\hijklmnop"_s);
+    QTest::addRow("control at 9") << QJsonValue(u"abcdefghi\x01"_s);
+    QTest::addRow("del at 15") << QJsonValue(u"abcdefghijklmno\x7fq"_s);
+    QTest::addRow("accent at 16") << QJsonValue(u"abcdefghijklmnop\u00e9"_s);
+    QTest::addRow("emoji across a step") << QJsonValue(u"abcdefg\U0001F600hij"_s);
+    QTest::addRow("latin-1 and BMP edges") << QJsonValue(u"\u0080\u00ff\u0100\u07ff\u0800\uffff"_s);
+    QTest::addRow("long plain") << QJsonValue(QString(1000, u'z'));
+    QTest::addRow("long with escapes") << QJsonValue(QString(300, u'"') + QString(300, u'\x02'));
+    QTest::addRow("all controls") << QJsonValue([] {
+        QString all;
+        for (char16_t c = 0; c < 0x20; ++c)
+            all += QChar(c);
+        return all;
+    }());
+    // Doubles with many digits: shortest round-trip spelling, as QJsonDocument's.
+    QTest::addRow("one third") << QJsonValue(1.0 / 3.0);
+    QTest::addRow("17 digits") << QJsonValue(0.12345678901234568);
+    QTest::addRow("max double") << QJsonValue(1.7976931348623157e308);
+    QTest::addRow("min normal") << QJsonValue(2.2250738585072014e-308);
+    QTest::addRow("small negative") << QJsonValue(-1e-7);
+    QTest::addRow("half above 2^52") << QJsonValue(4503599627370495.5);
+    QTest::addRow("2^53-1") << QJsonValue(9007199254740991.0);
+    QTest::addRow("-2^53") << QJsonValue(-9007199254740992.0);
+    QTest::addRow("2^63") << QJsonValue(9223372036854775808.0);
+    QTest::addRow("2^64 - 2048") << QJsonValue(18446744073709549568.0);
+    QTest::addRow("2^64") << QJsonValue(18446744073709551616.0);
+    QTest::addRow("1e21") << QJsonValue(1e21);
+    QTest::addRow("fraction of a big number") << QJsonValue(123456789012.375);
+}
+
+// Whole numbers of the API (counts, micros) at the limits of 64 bits, as QJsonDocument writes a qint64.
+void TestJsonCodec::jsonWriter_integersMatchQJsonDocument_data()
+{
+    QTest::addColumn<qint64>("number");
+    QTest::addRow("zero") << qint64(0);
+    QTest::addRow("minus one") << qint64(-1);
+    QTest::addRow("int max + 1") << qint64(2147483648);
+    QTest::addRow("2^53 + 1") << qint64(9007199254740993);
+    QTest::addRow("max") << std::numeric_limits<qint64>::max();
+    QTest::addRow("min") << std::numeric_limits<qint64>::min();
+    QTest::addRow("min + 1") << std::numeric_limits<qint64>::min() + 1;
+}
+
+void TestJsonCodec::jsonWriter_integersMatchQJsonDocument()
+{
+    QFETCH(qint64, number);
+    JsonWriter w;
+    w.beginObject().key("v").value(number).key("w").value(number).endObject();
+    const QJsonObject object{{u"v"_s, QJsonValue(number)}, {u"w"_s, QJsonValue(number)}};
+    QCOMPARE(w.take(), QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// Text that is not valid UTF-16 (a lone surrogate) is written as QJsonDocument writes it: '?' in its place.
+void TestJsonCodec::jsonWriter_loneSurrogatesAsQJsonDocument_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addRow("high at the end") << QString(u"abc"_s + QChar(0xd83d));
+    QTest::addRow("low alone") << QString(QChar(0xde00) + u"abcdefghijk"_s);
+    QTest::addRow("high then ASCII") << QString(u"abcdefgh"_s + QChar(0xd83d) + u"x"_s);
+    QTest::addRow("reversed pair") << QString(QString(QChar(0xde00)) + QChar(0xd83d));
+}
+
+void TestJsonCodec::jsonWriter_loneSurrogatesAsQJsonDocument()
+{
+    QFETCH(QString, text);
+    JsonWriter w;
+    w.beginObject().key("v").value(text).endObject();
+    QCOMPARE(w.take(), QJsonDocument(QJsonObject{{u"v"_s, text}}).toJson(QJsonDocument::Compact));
+}
+
+// Answers larger than the writer's first allocation, and a writer used again after take().
+void TestJsonCodec::jsonWriter_growsAndStartsAfresh()
+{
+    QJsonArray array;
+    JsonWriter w;
+    w.beginArray();
+    for (int i = 0; i < 500; ++i) {
+        const QString text = QString(i % 37, u'x') + (i % 5 == 0 ? u"\u00e9\"\n"_s : QString());
+        w.value(text).value(qint64(i) * 1'000'003).value(i / 7.0);
+        array << text << qint64(i) * 1'000'003 << i / 7.0;
+    }
+    w.endArray();
+    QCOMPARE(w.take(), QJsonDocument(array).toJson(QJsonDocument::Compact));
+    w.beginObject().key("again").value(true).endObject();
+    QCOMPARE(w.take(), QByteArray("{\"again\":true}"));
 }
 
 void TestJsonCodec::jsonWriter_matchesQJsonDocument()
