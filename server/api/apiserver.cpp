@@ -240,7 +240,7 @@ void ApiServer::handle(const Http::Request& request, const Http::Responder& resp
     timer.start();
     const Router::Match match = m_router.match(request.method, request.path);
     const QString pattern = match.route ? match.route->pattern : QStringLiteral("unmatched");
-    const QString routeName = QString::fromLatin1(request.method) + u' ' + pattern;
+    const QString routeName = match.route ? match.route->name : QString::fromLatin1(request.method) + u' ' + pattern;
     QString keyId;
     auto finish = [this, responder, timer, routeName, pattern, method = request.method](Http::Response response,
                                                                                         const QString& key) {

@@ -44,6 +44,7 @@ void Router::add(Route route)
     Compiled compiled{route.pattern.split(u'/'), true};
     for (const QString& segment : std::as_const(compiled.segments))
         compiled.literal = compiled.literal && !isParam(segment);
+    route.name = QString::fromLatin1(route.method) + u' ' + route.pattern;
     m_compiled << std::move(compiled);
     m_routes << std::move(route);
 }

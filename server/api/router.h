@@ -45,6 +45,7 @@ struct Route
     std::function<Http::Response(const RouteContext&)> handle; // synchronous routes
     // Asynchronous routes answer later, from any thread (the record route's group commit).
     std::function<void(const RouteContext&, std::function<void(Http::Response)>)> handleAsync;
+    QString name = {}; // "GET /v1/customers/{id}/balance", set by Router::add: the metrics label, made once
 };
 
 // Matches method and path against the route table. Patterns are literal segments and {name} segments.
