@@ -10,6 +10,7 @@
 #include <QUrlQuery>
 #include <atomic>
 
+#include "core/checkcache.h"
 #include "core/logging.h"
 #include "core/schema.h"
 #include "core/sql.h"
@@ -35,6 +36,8 @@ Database::Database(Kind kind, QString spec, Options options)
     , m_options(options)
     , m_storeId(QStringLiteral("meterline-%1").arg(++storeCounter))
 {
+    if (kind == Kind::Sqlite && options.checkCache)
+        m_checkCache = std::make_unique<CheckCache>();
 }
 
 Result<std::unique_ptr<Database>> Database::open(const QString& spec)

@@ -11,6 +11,8 @@
 namespace Meterline
 {
 
+class CheckCache;
+
 // One store: where Meterline's data lives. Opens (and migrates) the schema once, then hands every
 // thread its own connection, named "<storeId>@<thread>", as Qt Sql requires.
 class Database
@@ -27,6 +29,8 @@ public:
         bool migrate = true;
         // SQLite: synchronous=FULL (an acknowledged commit survives power loss). Benchmarks may turn it off.
         bool durable = true;
+        // SQLite: answer warm limit checks from memory (core/checkcache.h). Tests turn it off to compare.
+        bool checkCache = true;
     };
 
     // spec: a SQLite file path, or postgresql://user:pass@host:port/dbname
@@ -53,6 +57,9 @@ public:
     // Closes this thread's connection; worker threads call it before they finish.
     void releaseThreadConnection() const;
 
+    // The check cache of this store in this process; nullptr on PostgreSQL or when turned off.
+    CheckCache* checkCache() const { return m_checkCache.get(); }
+
 private:
     Database(Kind kind, QString spec, Options options);
     Result<QSqlDatabase> openConnection(const QString& name) const;
@@ -64,6 +71,7 @@ private:
     int m_schemaVersion = 0;
     mutable QMutex m_mutex;
     mutable QSet<QString> m_connectionNames;
+    std::unique_ptr<CheckCache> m_checkCache;
 };
 
 } // namespace Meterline

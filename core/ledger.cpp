@@ -47,6 +47,7 @@ QString fingerprintOf(TransactionKind kind, const BalanceChange& change)
 
 Status writeBalance(const QSqlDatabase& db, const QString& customerId, Money balance, Money reserve, qint64 nowMs)
 {
+    Sql::WriteTransaction::noteCustomerChanged(customerId);
     auto written = Sql::exec(db,
                              QStringLiteral("INSERT INTO balances (customer_id, balance, reserve, updated_at)"
                                             " VALUES (?, ?, ?, ?) ON CONFLICT (customer_id) DO UPDATE SET"
@@ -156,6 +157,7 @@ Result<BalanceChangeResult> Ledger::change(const QString& customerId, const Bala
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
         return s.error();
+    tx.describeChanges(); // the balance rows note their customer
     if (auto customer = Catalog::requireCustomer(tx.db(), customerId); !customer.ok())
         return customer.error();
 
@@ -235,6 +237,7 @@ Result<Balance> Ledger::setReserve(const QString& customerId, Money reserve, con
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
         return s.error();
+    tx.describeChanges(); // the balance rows note their customer
     if (auto customer = Catalog::requireCustomer(tx.db(), customerId); !customer.ok())
         return customer.error();
     auto current = read(tx.db(), customerId, now, tx.forUpdate());

@@ -48,6 +48,7 @@ Reservations::find(const QSqlDatabase& db, const QString& id, const QString& for
 
 Status Reservations::insert(const QSqlDatabase& db, const Reservation& r)
 {
+    Sql::WriteTransaction::noteCustomerChanged(r.customerId);
     return toStatus(
         Sql::exec(db,
                   QStringLiteral("INSERT INTO reservations (id, customer_id, meter_id, amount, credits, state,"
@@ -72,6 +73,20 @@ Reservations::heldUnits(const QSqlDatabase& db, const QString& customerId, const
     if (!held.ok())
         return held.error();
     return held.value().value_or(0).toDouble();
+}
+
+Result<std::optional<qint64>> Reservations::nextExpiry(const QSqlDatabase& db, const QString& customerId, qint64 nowMs)
+{
+    auto next =
+        Sql::scalar(db,
+                    QStringLiteral("SELECT MIN(expires_at) FROM reservations WHERE customer_id = ? AND state = 'held'"
+                                   " AND expires_at > ?"),
+                    {customerId, nowMs});
+    if (!next.ok())
+        return next.error();
+    if (!next.value() || next.value()->isNull())
+        return std::optional<qint64>();
+    return std::optional<qint64>(next.value()->toLongLong());
 }
 
 Status Reservations::settle(const QSqlDatabase& db, const QString& id, const QString& eventId)

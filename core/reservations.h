@@ -19,6 +19,8 @@ public:
     // Units held on a meter's limits: holds on that meter and holds taken on all the customer's limits.
     static Result<double>
     heldUnits(const QSqlDatabase& db, const QString& customerId, const QString& meterId, qint64 nowMs);
+    // The earliest expiry after nowMs of the customer's open holds (when what they hold next changes).
+    static Result<std::optional<qint64>> nextExpiry(const QSqlDatabase& db, const QString& customerId, qint64 nowMs);
     static Status settle(const QSqlDatabase& db, const QString& id, const QString& eventId);
     static Status markExpired(const QSqlDatabase& db, const QString& id);
 };

@@ -148,6 +148,14 @@ const QList<Migration>& migrations()
              QStringLiteral("DROP INDEX events_ts"),
              QStringLiteral("CREATE INDEX events_ts ON events {USING_BRIN} (ts)"),
          }},
+        {7,
+         "meta: write_clock, moved by every SQLite write transaction that changes rows",
+         {
+             // The check cache (core/checkcache.h) compares it with the state it holds, so that a change made
+             // by another process (the dashboard, an admin command, a second server) is never answered from
+             // memory. PostgreSQL servers keep no such cache and leave it at 0.
+             QStringLiteral("INSERT INTO meta (key, value) VALUES ('write_clock', 0)"),
+         }},
     };
     return list;
 }

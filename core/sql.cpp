@@ -9,7 +9,9 @@
 #include <QSqlError>
 #include <QThread>
 #include <atomic>
+#include <sqlite3.h>
 
+#include "core/checkcache.h"
 #include "core/logging.h"
 #include "core/sqlitestatement.h"
 
@@ -395,12 +397,26 @@ WriteTransaction::WriteTransaction(const Database& database)
 {
 }
 
+namespace
+{
+// The open write transaction of this thread, which notes what it changes for the check cache.
+thread_local WriteTransaction* t_current = nullptr;
+} // namespace
+
 WriteTransaction::~WriteTransaction()
 {
     if (m_open) {
         if (auto s = control(m_db, QStringLiteral("ROLLBACK"), QStringLiteral("rollback failed: %1")); !s.ok())
             qCWarning(lcStore) << s.error().message;
+        close();
     }
+}
+
+void WriteTransaction::close()
+{
+    m_open = false;
+    if (t_current == this)
+        t_current = m_outer;
 }
 
 Status WriteTransaction::begin()
@@ -411,15 +427,57 @@ Status WriteTransaction::begin()
     if (auto s = control(m_db, sql, QStringLiteral("cannot start a transaction: %1")); !s.ok())
         return s;
     m_open = true;
+    if (m_kind == Database::Kind::Sqlite) {
+        if (sqlite3* handle = SqliteStatement::handleOf(m_db))
+            m_changesAtBegin = sqlite3_total_changes64(handle);
+        m_changes = std::make_unique<StoreChanges>();
+        m_outer = t_current;
+        t_current = this;
+    }
     return success();
+}
+
+void WriteTransaction::describeChanges()
+{
+    if (m_changes)
+        m_changes->described = true;
+}
+
+void WriteTransaction::noteRollupUpsert(
+    const QString& meterId, const QString& customerId, Rollups::Grain grain, qint64 bucketMs, const Aggregate& delta)
+{
+    if (t_current && t_current->m_changes)
+        t_current->m_changes->rollups << StoreChanges::RollupUpsert{meterId, customerId, grain, bucketMs, delta};
+}
+
+void WriteTransaction::noteCustomerChanged(const QString& customerId)
+{
+    if (t_current && t_current->m_changes)
+        t_current->m_changes->customers.insert(customerId);
+}
+
+Result<qint64> WriteTransaction::moveWriteClock()
+{
+    sqlite3* handle = SqliteStatement::handleOf(m_db);
+    if (handle && sqlite3_total_changes64(handle) == m_changesAtBegin)
+        return qint64(0); // read, or wrote nothing: no check can tell
+    if (auto moved = exec(m_db, QStringLiteral("UPDATE meta SET value = value + 1 WHERE key = 'write_clock'"));
+        !moved.ok())
+        return moved.error();
+    return CheckCache::readClock(m_db);
 }
 
 Status WriteTransaction::commit()
 {
     if (m_kind == Database::Kind::Sqlite) {
+        auto clock = moveWriteClock();
+        if (!clock.ok())
+            return clock.error();
         if (auto s = control(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit failed: %1")); !s.ok())
             return s;
-        m_open = false;
+        close();
+        if (CheckCache* cache = m_database.checkCache(); cache && clock.value() > 0)
+            cache->committed(clock.value(), *m_changes);
         return success();
     }
     // PostgreSQL ends a transaction in which a statement failed with ROLLBACK even when told COMMIT, without an
@@ -430,7 +488,7 @@ Status WriteTransaction::commit()
         return id.error();
     const qint64 transactionId = id.value().value_or(0).toLongLong();
     auto done = control(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit failed: %1"));
-    m_open = false; // a failed COMMIT ends the transaction too
+    close(); // a failed COMMIT ends the transaction too
     if (done.ok() || !isTransient(done.error()))
         return done;
     return resolveLostCommit(transactionId, done.error());

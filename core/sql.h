@@ -13,6 +13,7 @@
 
 #include "core/database.h"
 #include "core/result.h"
+#include "core/storechanges.h"
 
 namespace Meterline::Sql
 {
@@ -116,6 +117,8 @@ template <typename Operation> auto retrying(const Database& database, Operation&
 
 // BEGIN IMMEDIATE on SQLite (one writer, taken up front, so no upgrade deadlocks); BEGIN on PostgreSQL,
 // where the store locks rows FOR UPDATE. Rolls back on destruction unless commit() succeeded.
+// On SQLite, a transaction that changed rows also moves meta.write_clock, and tells this process's
+// CheckCache what it changed (see core/checkcache.h).
 class WriteTransaction
 {
 public:
@@ -133,14 +136,30 @@ public:
     // " FOR UPDATE" on PostgreSQL, "" on SQLite (whose BEGIN IMMEDIATE already locks).
     QString forUpdate() const { return m_forUpdate; }
 
+    // This transaction changes nothing a limit check reads except what is noted below (by Rollups::add,
+    // the ledger, reservations). Without it, its commit empties the check cache.
+    void describeChanges();
+    // Notes for the calling thread's open write transaction, if any.
+    static void noteRollupUpsert(const QString& meterId,
+                                 const QString& customerId,
+                                 Rollups::Grain grain,
+                                 qint64 bucketMs,
+                                 const Aggregate& delta);
+    static void noteCustomerChanged(const QString& customerId);
+
 private:
     Status resolveLostCommit(qint64 transactionId, const Error& lost);
+    Result<qint64> moveWriteClock(); // SQLite: the new meta.write_clock, or 0 when nothing changed
+    void close();
 
     const Database& m_database;
     QSqlDatabase m_db;
     Database::Kind m_kind;
     QString m_forUpdate;
     bool m_open = false;
+    qint64 m_changesAtBegin = 0;
+    std::unique_ptr<StoreChanges> m_changes; // SQLite only
+    WriteTransaction* m_outer = nullptr;     // the thread's previous current transaction
 };
 
 // A read transaction (deferred BEGIN): the reads inside see one snapshot and take the lock once. Ends on

@@ -261,6 +261,7 @@ void WebhookOutbox::checkDenied(Database& database, const CheckResult& result, c
     Sql::WriteTransaction tx(database);
     if (auto s = tx.begin(); !s.ok())
         return fail(s.error());
+    tx.describeChanges(); // notifications only: nothing a limit check reads
     for (const Denial& d : std::as_const(denials)) {
         auto fresh = markFired(tx.db(),
                                result.customerId,

@@ -47,6 +47,7 @@ Result<QList<WebhookMessage>> WebhookQueue::claim(int max, qint64 nowMs, qint64 
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
         return s.error();
+    tx.describeChanges(); // deliveries only: nothing a limit check reads
     struct Candidate
     {
         WebhookMessage message;
@@ -127,6 +128,7 @@ Result<QString> WebhookQueue::finish(const WebhookMessage& message, const Webhoo
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
         return s.error();
+    tx.describeChanges(); // deliveries only: nothing a limit check reads
     auto updated = Sql::exec(tx.db(),
                              QStringLiteral("UPDATE webhook_deliveries SET state = ?, attempts = ?, last_status = ?,"
                                             " last_error = ?, next_attempt_at = ?, lease_token = NULL,"
