@@ -339,7 +339,7 @@ void ApiServer::addRoutes()
 void ApiServer::addIngestRoutes()
 {
     addRoute("POST", QStringLiteral("/v1/limits/check"), Access::Ingest, BodyCap, [this](const RouteContext& ctx) {
-        auto request = decodedBody(ctx, checkRequestFrom);
+        auto request = checkRequestFromBody(ctx.request.body); // flat bodies without a QJsonDocument
         if (!request.ok())
             return fail(request.error());
         auto result = m_service.check(request.value());

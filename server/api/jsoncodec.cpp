@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/periods.h"
+#include "server/api/flatjson.h"
 #include "server/api/jsonreader.h"
 
 namespace Meterline::Api
@@ -297,6 +298,59 @@ Result<CheckRequest> checkRequestFrom(const QJsonObject& body)
                                        std::numeric_limits<int>::max()))
         c.reserveSeconds = int(*seconds);
     return finish(r, std::move(c));
+}
+
+namespace
+{
+
+// A check request from a flat body, when its members are exactly what checkRequestFrom takes without an
+// error; nullopt otherwise (checkRequestFrom then decides, and words the error).
+std::optional<CheckRequest> plainCheckRequest(const QByteArray& body)
+{
+    using Kind = FlatJsonObject::Member::Kind;
+    const auto object = FlatJsonObject::parse(body);
+    if (!object)
+        return std::nullopt;
+    CheckRequest c;
+    for (const FlatJsonObject::Member& m : object->members()) {
+        const bool null = m.kind == Kind::Null;
+        if (m.key == "customerId") {
+            if (m.kind != Kind::String)
+                return std::nullopt;
+            c.customerId = QString::fromLatin1(m.text);
+        } else if (m.key == "meterId") {
+            if (m.kind == Kind::String)
+                c.meterId = QString::fromLatin1(m.text);
+            else if (!null)
+                return std::nullopt;
+        } else if (m.key == "reserve") {
+            if (m.kind == Kind::Integer)
+                c.reserve = double(m.integer);
+            else if (!null)
+                return std::nullopt;
+        } else if (m.key == "reserveSeconds") {
+            if (m.kind == Kind::Integer && m.integer >= std::numeric_limits<int>::min()
+                && m.integer <= std::numeric_limits<int>::max())
+                c.reserveSeconds = int(m.integer);
+            else if (!null)
+                return std::nullopt;
+        } // other members are ignored, as checkRequestFrom ignores them
+    }
+    if (!object->find("customerId"))
+        return std::nullopt; // required: the error is checkRequestFrom's
+    return c;
+}
+
+} // namespace
+
+Result<CheckRequest> checkRequestFromBody(const QByteArray& body)
+{
+    if (auto plain = plainCheckRequest(body))
+        return std::move(*plain);
+    auto object = parseObject(body);
+    if (!object.ok())
+        return object.error();
+    return checkRequestFrom(object.value());
 }
 
 Result<BalanceChange> balanceChangeFrom(const QJsonObject& body)

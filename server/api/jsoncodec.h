@@ -56,6 +56,10 @@ Result<EventInput> eventInputFrom(const QJsonObject& body);
 Result<QList<Result<EventInput>>> eventBatchFrom(const QJsonObject& body);
 // POST /v1/limits/check {customerId, meterId?, reserve?, reserveSeconds?}
 Result<CheckRequest> checkRequestFrom(const QJsonObject& body);
+// The same from the raw body: a flat body of plain members (what clients send) is read without a
+// QJsonDocument (FlatJsonObject); any other body goes through parseObject and checkRequestFrom, which word
+// every error. Either way the result is the same.
+Result<CheckRequest> checkRequestFromBody(const QByteArray& body);
 // POST /v1/customers/{id}/balance/credit|debit {amount, reason?, idempotencyKey?}; the actor is the route's.
 Result<BalanceChange> balanceChangeFrom(const QJsonObject& body);
 // PUT /v1/customers/{id}/balance/reserve {reserve}

@@ -223,12 +223,17 @@ JsonWriter& JsonWriter::value(bool flag)
 JsonWriter& JsonWriter::value(double number)
 {
     // QJsonDocument's spelling: whole numbers that fit 64 bits in full ("1000000000000000"), others shortest.
-    // Below 2^53 a whole number is exactly its integer, spelled much faster as one.
+    // Below 2^53 a whole number is exactly its integer, spelled much faster as one (-0 is not: "-0").
+    if (std::abs(number) < 9007199254740992.0) {
+        const auto whole = qint64(number);
+        if (double(whole) == number && !(whole == 0 && std::signbit(number))) {
+            integer(whole);
+            m_needsComma = true;
+            return *this;
+        }
+    }
     const bool whole = std::abs(number) < 18446744073709551616.0 && std::trunc(number) == number;
-    if (whole && std::abs(number) < 9007199254740992.0 && !(number == 0 && std::signbit(number))) {
-        integer(qint64(number));
-        m_needsComma = true;
-    } else if (std::isfinite(number)) {
+    if (std::isfinite(number)) {
         const QByteArray spelled = QByteArray::number(number, whole ? 'f' : 'g', QLocale::FloatingPointShortest);
         literal(spelled.constData(), spelled.size());
     } else {
