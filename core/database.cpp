@@ -28,13 +28,28 @@ QString currentThreadKey()
     return QString::number(quintptr(QThread::currentThreadId()), 16);
 }
 
+// This thread's open connection of each store (by store serial), so that connection(), called several
+// times per request, is a short scan instead of a name built and looked up under Qt Sql's global lock.
+struct ThreadConnection
+{
+    int store;
+    QSqlDatabase db;
+};
+thread_local QList<ThreadConnection> t_connections;
+
+void forgetThreadConnection(int store)
+{
+    t_connections.removeIf([store](const ThreadConnection& c) { return c.store == store; });
+}
+
 } // namespace
 
 Database::Database(Kind kind, QString spec, Options options)
     : m_kind(kind)
     , m_spec(std::move(spec))
     , m_options(options)
-    , m_storeId(QStringLiteral("meterline-%1").arg(++storeCounter))
+    , m_serial(++storeCounter)
+    , m_storeId(QStringLiteral("meterline-%1").arg(m_serial))
 {
     if (kind == Kind::Sqlite && options.checkCache)
         m_checkCache = std::make_unique<CheckCache>();
@@ -89,6 +104,7 @@ Result<std::unique_ptr<Database>> Database::open(const QString& spec, const Opti
 
 Database::~Database()
 {
+    forgetThreadConnection(m_serial); // other threads released theirs before they finished
     QMutexLocker lock(&m_mutex);
     // removeDatabase closes each connection once no QSqlDatabase copy of it is left.
     for (const QString& name : std::as_const(m_connectionNames)) {
@@ -136,6 +152,22 @@ QSqlDatabase Database::addQtConnection(const QString& spec, const QString& name)
 
 QSqlDatabase Database::connection() const
 {
+    for (const ThreadConnection& c : std::as_const(t_connections)) {
+        if (c.store == m_serial) {
+            if (c.db.isOpen() && !Sql::takeLostConnection(c.db))
+                return c.db;
+            break;
+        }
+    }
+    forgetThreadConnection(m_serial); // a copy would keep a replaced connection from closing
+    QSqlDatabase db = namedConnection();
+    if (db.isOpen())
+        t_connections.append(ThreadConnection{m_serial, db});
+    return db;
+}
+
+QSqlDatabase Database::namedConnection() const
+{
     const QString name = m_storeId + u'@' + currentThreadKey();
     {
         QMutexLocker lock(&m_mutex);
@@ -156,6 +188,7 @@ QSqlDatabase Database::connection() const
 
 void Database::releaseThreadConnection() const
 {
+    forgetThreadConnection(m_serial);
     const QString name = m_storeId + u'@' + currentThreadKey();
     QMutexLocker lock(&m_mutex);
     if (m_connectionNames.remove(name)) {

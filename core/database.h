@@ -63,10 +63,12 @@ public:
 private:
     Database(Kind kind, QString spec, Options options);
     Result<QSqlDatabase> openConnection(const QString& name) const;
+    QSqlDatabase namedConnection() const; // connection() without the per-thread shortcut
 
     Kind m_kind;
     QString m_spec;
     Options m_options;
+    int m_serial; // unique in the process: names the connections and keys the per-thread shortcut
     QString m_storeId;
     int m_schemaVersion = 0;
     mutable QMutex m_mutex;

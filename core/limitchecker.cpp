@@ -92,11 +92,10 @@ struct WindowBounds
     qint64 toMs;
 };
 
-WindowBounds boundsOf(Period period, const QDateTime& now)
+WindowBounds boundsOf(Period period, const TimeRange& window)
 {
     if (period == Period::Lifetime)
         return {Rollups::Grain::Lifetime, 0, 1};
-    const TimeRange window = Periods::window(period, now);
     return {grainFor(period), Periods::toMs(window.from), Periods::toMs(window.to)};
 }
 
@@ -107,8 +106,8 @@ class CheckFigures
 {
 public:
     virtual ~CheckFigures() = default;
-    // The meter's aggregate over the period's window at now.
-    virtual Result<double> used(const Meter& meter, Period period, const QDateTime& now) = 0;
+    // The meter's aggregate over the period's window (Periods::window(period, now)).
+    virtual Result<double> used(const Meter& meter, Period period, const TimeRange& window, const QDateTime& now) = 0;
     // Units of open holds that count against the meter's limits.
     virtual Result<double> held(const QString& meterId) = 0;
     virtual Result<Balance> balance() = 0;
@@ -130,24 +129,24 @@ public:
     {
     }
 
-    Result<double> used(const Meter& meter, Period period, const QDateTime& now) override
+    Result<double> used(const Meter& meter, Period period, const TimeRange& window, const QDateTime& now) override
     {
         if (!m_keep || !Rollups::rollsUp(meter)) {
             m_keep = m_keep && Rollups::rollsUp(meter); // unique_count: counted from events, never kept
             return LimitChecker::used(m_db, meter, m_customerId, period, now);
         }
-        const WindowBounds bounds = boundsOf(period, now);
+        const WindowBounds bounds = boundsOf(period, window);
         if (const CheckCache::Window* read = m_entry.window(meter.id, bounds.grain, bounds.fromMs, bounds.toMs))
             return read->aggregate().valueFor(meter.aggregation);
         auto rows = Rollups::rows(m_db, meter.id, m_customerId, bounds.grain, bounds.fromMs, bounds.toMs);
         if (!rows.ok())
             return rows.error();
-        CheckCache::Window window{meter.id, bounds.grain, bounds.fromMs, bounds.toMs, std::move(rows.value())};
-        std::sort(window.rows.begin(), window.rows.end(), [](const Rollups::Row& a, const Rollups::Row& b) {
+        CheckCache::Window kept{meter.id, bounds.grain, bounds.fromMs, bounds.toMs, std::move(rows.value())};
+        std::sort(kept.rows.begin(), kept.rows.end(), [](const Rollups::Row& a, const Rollups::Row& b) {
             return a.bucketMs < b.bucketMs;
         });
-        const double value = window.aggregate().valueFor(meter.aggregation);
-        m_entry.windows << std::move(window);
+        const double value = kept.aggregate().valueFor(meter.aggregation);
+        m_entry.windows << std::move(kept);
         return value;
     }
 
@@ -192,15 +191,15 @@ public:
     {
     }
 
-    Result<double> used(const Meter& meter, Period period, const QDateTime& now) override
+    Result<double> used(const Meter& meter, Period period, const TimeRange& window, const QDateTime&) override
     {
         if (!Rollups::rollsUp(meter))
             return miss();
-        const WindowBounds bounds = boundsOf(period, now);
-        const CheckCache::Window* window = m_entry.window(meter.id, bounds.grain, bounds.fromMs, bounds.toMs);
-        if (!window)
+        const WindowBounds bounds = boundsOf(period, window);
+        const CheckCache::Window* held = m_entry.window(meter.id, bounds.grain, bounds.fromMs, bounds.toMs);
+        if (!held)
             return miss();
-        return window->aggregate().valueFor(meter.aggregation);
+        return held->aggregate().valueFor(meter.aggregation);
     }
 
     Result<double> held(const QString& meterId) override
@@ -446,7 +445,7 @@ Result<CheckResult> LimitChecker::decide(const CheckRequest& request,
         if (meter == meters.cend())
             continue;
         const TimeRange window = Periods::window(limit.period, now);
-        auto used = figures.used(*meter, limit.period, now);
+        auto used = figures.used(*meter, limit.period, window, now);
         if (!used.ok())
             return used.error();
         const double usedValue = used.value();
@@ -493,7 +492,8 @@ Result<CheckResult> LimitChecker::decide(const CheckRequest& request,
         result.resetsAt = least->resetsAt;
     } else if (!request.meterId.isEmpty()) {
         // No limit: report this month's usage so the caller still sees where the customer stands.
-        auto used = figures.used(meters.value(request.meterId), Period::Month, now);
+        auto used =
+            figures.used(meters.value(request.meterId), Period::Month, Periods::window(Period::Month, now), now);
         if (!used.ok())
             return used.error();
         result.used = used.value();

@@ -9,17 +9,20 @@ namespace Meterline::LimitOverview
 QList<Limit> applyingLimits(const Plan* plan, const QList<Limit>& customerLimits, const QString& meterId)
 {
     QList<Limit> result;
-    QSet<QString> overridden;
     for (const Limit& l : customerLimits) {
-        if (meterId.isEmpty() || l.meterId == meterId) {
+        if (meterId.isEmpty() || l.meterId == meterId)
             result << l;
-            overridden.insert(l.meterId + u'/' + toString(l.period));
-        }
     }
+    // A customer's own limit replaces the plan's on the same meter and period (a customer has few).
+    const qsizetype own = result.size();
+    const auto overridden = [&result, own](const Limit& l) {
+        return std::any_of(result.cbegin(), result.cbegin() + own, [&l](const Limit& o) {
+            return o.period == l.period && o.meterId == l.meterId;
+        });
+    };
     if (plan) {
         for (const Limit& l : plan->limits) {
-            if ((meterId.isEmpty() || l.meterId == meterId)
-                && !overridden.contains(l.meterId + u'/' + toString(l.period)))
+            if ((meterId.isEmpty() || l.meterId == meterId) && !overridden(l))
                 result << l;
         }
     }
