@@ -1,20 +1,15 @@
 #include "server/http/connection.h"
 
 #include <QPointer>
-#include <QTcpSocket>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <string>
 
 #include "server/http/httplogging.h"
 #include "server/http/worker.h"
-
-#ifdef Q_OS_WIN
-#include <winsock2.h>
-#else
-#include <sys/socket.h>
-#endif
 
 namespace Meterline::Http
 {
@@ -23,12 +18,10 @@ namespace
 {
 
 constexpr std::size_t kMaxPipelined = 16;       // requests parsed ahead of their answers
-constexpr qint64 kReadBufferBytes = 64 * 1024;  // QTcpSocket stops reading from the kernel beyond this
 constexpr qint64 kOutputHighWater = 256 * 1024; // above this no new request is read and no stream chunk made
 constexpr int kLingerMs = 2000; // after a closing answer, how long the client's late bytes are read and dropped
 constexpr qint64 kMaxLingerBytes = 8 * 1024 * 1024;
 constexpr qsizetype kInlineBodyBytes = 4096; // smaller bodies are copied behind the head: one write
-constexpr qsizetype kKeptInputCapacity = 16 * 1024;
 
 constexpr QByteArrayView kCrlf("\r\n");
 
@@ -200,6 +193,7 @@ Connection::Connection(Worker* worker, std::shared_ptr<ServerContext> context)
     , m_context(std::move(context))
     , m_limits(m_context->limits)
     , m_link(std::make_shared<ConnectionLink>())
+    , m_socket(this)
     , m_parser(m_limits)
 {
     m_link->thread = QThread::currentThread();
@@ -213,32 +207,20 @@ Connection::~Connection()
         QMutexLocker lock(&m_link->mutex);
         m_link->connection = nullptr;
     }
-    if (m_socket)
-        m_socket->disconnect(this); // its last signals must not reach a half-destroyed connection
+    m_socket.abort(); // closes without calling back into a half-destroyed connection
     m_context->connections.fetch_sub(1, std::memory_order_relaxed);
 }
 
 bool Connection::open(qintptr descriptor)
 {
-    m_socket = new QTcpSocket(this);
-    if (!m_socket->setSocketDescriptor(descriptor)) {
-        qCWarning(lcHttp) << "cannot take over an accepted socket:" << m_socket->errorString();
+    if (!m_socket.open(descriptor)) {
+        qCWarning(lcHttp) << "cannot take over an accepted socket:" << strerror(errno);
         closeDescriptor(descriptor);
         return false;
     }
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_socket->setReadBufferSize(kReadBufferBytes);
-    m_parser.setPeer(m_socket->peerAddress());
+    m_parser.setPeer(m_socket.peerAddress());
     m_parser.reset();
     m_out.reserve(512);
-
-    connect(m_socket, &QTcpSocket::readyRead, this, &Connection::pump);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &Connection::onBytesWritten);
-    connect(m_socket, &QTcpSocket::disconnected, this, &Connection::onDisconnected);
-    connect(m_socket, &QTcpSocket::errorOccurred, this, [this] {
-        if (m_socket->state() == QAbstractSocket::UnconnectedState)
-            onDisconnected();
-    });
     setDeadline(DeadlineKind::Idle, m_limits.idleTimeoutMs);
     return true;
 }
@@ -271,7 +253,7 @@ void Connection::readRequests()
     m_inputBlocked = false;
     m_reading = true;
     while (!m_closed && !m_noMoreRequests) {
-        if (m_queue.size() >= kMaxPipelined || m_socket->bytesToWrite() >= kOutputHighWater) {
+        if (m_queue.size() >= kMaxPipelined || m_socket.bytesToWrite() >= kOutputHighWater) {
             m_inputBlocked = true; // resumed when answers leave
             break;
         }
@@ -279,26 +261,12 @@ void Connection::readRequests()
             m_noMoreRequests = true; // the server stops: no new request on this connection
             break;
         }
-        if (m_inPos >= m_in.size()) {
-            m_inPos = 0;
-            const qint64 available = m_socket->bytesAvailable();
-            if (available <= 0) {
-                // an idle keep-alive connection keeps no big buffer: thousands of them may be open
-                if (m_in.capacity() > kKeptInputCapacity)
-                    m_in = QByteArray();
-                else if (!m_in.isEmpty())
-                    m_in.resize(0); // keeps the capacity
-                break;
-            }
-            m_in.resize(available);
-            const qint64 got = m_socket->read(m_in.data(), available);
-            m_in.resize(qMax<qint64>(got, 0));
-            if (got <= 0)
-                break;
-        }
+        const QByteArrayView input = m_socket.input(); // parsed in place, in the socket's buffer
+        if (input.isEmpty())
+            break;
 
         const RequestParser::Phase before = m_parser.phase();
-        m_inPos += m_parser.feed(m_in.constData() + m_inPos, m_in.size() - m_inPos);
+        m_socket.consume(m_parser.feed(input));
         const RequestParser::Phase after = m_parser.phase();
 
         if (after == RequestParser::Phase::Head && before == RequestParser::Phase::Idle) {
@@ -306,9 +274,9 @@ void Connection::readRequests()
         } else if (after == RequestParser::Phase::Body && before != RequestParser::Phase::Body) {
             setDeadline(DeadlineKind::Body, m_limits.bodyTimeoutMs);
             // interim answer only when no earlier answer is owed, or it would overtake one
-            if (m_parser.expectsContinue() && m_queue.empty() && m_inPos >= m_in.size()) {
-                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-                m_socket->flush();
+            if (m_parser.expectsContinue() && m_queue.empty() && m_socket.input().isEmpty()) {
+                m_socket.write(QByteArrayView("HTTP/1.1 100 Continue\r\n\r\n"));
+                m_socket.flush();
             }
         }
         if (after == RequestParser::Phase::Failed) {
@@ -420,15 +388,11 @@ void Connection::writeHead(const Pending& pending, int status, bool close, bool 
     }
     append(m_out, kCrlf);
 
-    if (!withBody || bodyless || response.body.isEmpty()) {
-        m_socket->write(m_out.data(), qint64(m_out.size()));
-    } else if (response.body.size() <= kInlineBodyBytes) {
+    if (withBody && !bodyless && response.body.size() <= kInlineBodyBytes)
         append(m_out, response.body);
-        m_socket->write(m_out.data(), qint64(m_out.size()));
-    } else {
-        m_socket->write(m_out.data(), qint64(m_out.size()));
-        m_socket->write(response.body); // a large body is shared with the socket's buffer, not copied
-    }
+    m_socket.write(QByteArrayView(m_out.data(), qsizetype(m_out.size())));
+    if (withBody && !bodyless && response.body.size() > kInlineBodyBytes)
+        m_socket.write(response.body); // a large body is shared with the socket's buffer, not copied
 }
 
 void Connection::writeResponses()
@@ -476,13 +440,13 @@ void Connection::writeResponses()
             m_pumpAgain = true; // room for requests that waited
     }
     if (wrote)
-        m_socket->flush(); // now, not on the next event loop turn
+        m_socket.flush(); // the batch of answers leaves together, now
 
     if (m_closed)
         return;
     if (m_noMoreRequests && m_queue.empty())
         m_closeAfterWrite = true;
-    if (m_closeAfterWrite && m_queue.empty() && !m_lingering && m_socket->bytesToWrite() == 0)
+    if (m_closeAfterWrite && m_queue.empty() && !m_lingering && m_socket.bytesToWrite() == 0)
         startLinger();
 }
 
@@ -490,7 +454,7 @@ bool Connection::produceStream()
 {
     Pending& front = m_queue.front();
     const bool chunked = !front.http10;
-    while (!m_closed && m_socket->bytesToWrite() < kOutputHighWater) {
+    while (!m_closed && m_socket.bytesToWrite() < kOutputHighWater) {
         QByteArray chunk;
         try {
             chunk = front.response.stream();
@@ -501,10 +465,10 @@ bool Connection::produceStream()
         }
         if (chunk.isEmpty()) {
             if (chunked)
-                m_socket->write("0\r\n\r\n", 5);
+                m_socket.write(QByteArrayView("0\r\n\r\n"));
             m_streaming = false;
             finishFront();
-            m_socket->flush();
+            m_socket.flush();
             if (m_inputBlocked)
                 m_pumpAgain = true;
             return true;
@@ -515,8 +479,8 @@ bool Connection::produceStream()
             chunk.prepend(size, n); // one buffer per chunk: framing and data leave together
             chunk.append(kCrlf);
         }
-        m_socket->write(chunk);
-        m_socket->flush(); // keeps the kernel's buffer full and ours small
+        m_socket.write(chunk);
+        m_socket.flush(); // keeps the kernel's buffer full and ours small
     }
     return false;
 }
@@ -540,27 +504,18 @@ void Connection::startLinger()
     // Half-close and read what the client still sends: closing with unread bytes makes the kernel reset the
     // connection, and a reset can destroy our last answer (a 413 or 408) before the client read it.
     m_lingering = true;
-#ifdef Q_OS_WIN
-    ::shutdown(SOCKET(m_socket->socketDescriptor()), SD_SEND);
-#else
-    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
-#endif
+    m_socket.shutdownWrite();
     setDeadline(DeadlineKind::Linger, kLingerMs);
     discardInput();
 }
 
 void Connection::discardInput()
 {
-    while (!m_closed) {
-        const qint64 available = m_socket->bytesAvailable();
-        if (available <= 0)
-            return;
-        m_discarded += m_socket->skip(available);
-        if (m_discarded > kMaxLingerBytes) {
-            abort();
-            return;
-        }
-    }
+    const qsizetype available = m_socket.input().size();
+    m_socket.consume(available);
+    m_discarded += available;
+    if (m_discarded > kMaxLingerBytes)
+        abort();
 }
 
 void Connection::onBytesWritten()
@@ -598,7 +553,7 @@ void Connection::abort()
     if (m_finished)
         return;
     m_closed = true;
-    m_socket->abort();
+    m_socket.abort();
     if (!m_pumping)
         finish();
 }
@@ -611,8 +566,8 @@ void Connection::beginStop()
     const bool idle = m_queue.empty() && m_parser.phase() == RequestParser::Phase::Idle && !m_closeAfterWrite;
     if (idle) {
         m_closed = true;
-        m_socket->disconnectFromHost(); // flushes what is still buffered, then closes
-        if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        m_socket.disconnectFromHost(); // flushes what is still buffered, then closes
+        if (!m_socket.isOpen())
             finish();
         return;
     }
@@ -627,13 +582,13 @@ void Connection::expire(qint64 nowMs)
     case DeadlineKind::None:
         return;
     case DeadlineKind::Idle:
-        if (m_socket->bytesToWrite() > 0) {
+        if (m_socket.bytesToWrite() > 0) {
             abort(); // answers the client does not read
             return;
         }
         m_closed = true;
-        m_socket->disconnectFromHost();
-        if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        m_socket.disconnectFromHost();
+        if (!m_socket.isOpen())
             finish();
         return;
     case DeadlineKind::Head:

@@ -9,8 +9,7 @@
 #include "server/http/httpmessage.h"
 #include "server/http/requestparser.h"
 #include "server/http/servercontext.h"
-
-class QTcpSocket;
+#include "server/http/socketchannel.h"
 
 namespace Meterline::Http
 {
@@ -20,7 +19,7 @@ class Worker;
 // One client connection on a worker thread: reads and parses requests, calls the handler for each, and writes
 // the answers strictly in request order, however late or from whichever thread they arrive. Owned by its Worker,
 // which also checks its deadline (header, body, idle, write stall, lingering close) on a coarse timer.
-class Connection : public QObject
+class Connection : public QObject, private SocketListener
 {
     Q_OBJECT
 
@@ -78,8 +77,9 @@ private:
     void finishFront();   // observer, then pop
     void startLinger();
     void discardInput();
-    void onBytesWritten();
-    void onDisconnected();
+    void onReadyRead() override { pump(); }
+    void onBytesWritten() override;
+    void onDisconnected() override;
     void finish();
     void setDeadline(DeadlineKind kind, int timeoutMs);
     void refreshDeadline();
@@ -88,11 +88,9 @@ private:
     std::shared_ptr<ServerContext> m_context;
     const Limits& m_limits;
     std::shared_ptr<ConnectionLink> m_link;
-    QTcpSocket* m_socket = nullptr; // child
+    SocketChannel m_socket;
     RequestParser m_parser;
 
-    QByteArray m_in; // read from the socket, parsed from m_inPos on
-    qsizetype m_inPos = 0;
     std::string m_out;           // reused for every response head (std::string: inline appends)
     std::deque<Pending> m_queue; // requests in order; front = next to answer
     quint64 m_nextSerial = 1;    // serial of the next request; the front's is m_nextSerial - m_queue.size()

@@ -14,6 +14,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "server/http/directsocketnotifier.h"
 #include "server/http/httplogging.h"
 
 namespace Meterline::Http
@@ -127,8 +128,12 @@ bool EpollDispatcher::activate(int fd, quint32 events)
                                                                      : it->second.exception;
         if (!notifier)
             continue;
-        QEvent event(QEvent::SockAct);
-        QCoreApplication::sendEvent(notifier, &event);
+        if (it->second.direct & (1u << type)) {
+            static_cast<DirectSocketNotifier*>(notifier)->activate();
+        } else {
+            QEvent event(QEvent::SockAct);
+            QCoreApplication::sendEvent(notifier, &event);
+        }
         handled = true;
     }
     return handled;
@@ -144,6 +149,11 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier* notifier)
     if (slot && slot != notifier)
         qCWarning(lcHttp) << "two socket notifiers of one type for descriptor" << fd;
     slot = notifier;
+    const auto bit = quint8(1u << notifier->type());
+    if (dynamic_cast<DirectSocketNotifier*>(notifier))
+        watch.direct |= bit;
+    else
+        watch.direct &= quint8(~bit);
     if (!watch.dirty) {
         watch.dirty = true;
         m_dirty.push_back(fd);

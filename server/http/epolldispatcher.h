@@ -47,6 +47,7 @@ private:
         QSocketNotifier* read = nullptr;
         QSocketNotifier* write = nullptr;
         QSocketNotifier* exception = nullptr;
+        quint8 direct = 0;        // bit per QSocketNotifier::Type: a DirectSocketNotifier, called without an event
         quint32 kernelEvents = 0; // what epoll has for it
         bool inKernel = false;
         bool dirty = false;
