@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <algorithm>
 #include <cmath>
 
 #include "core/ids.h"
@@ -40,15 +41,45 @@ Event eventFrom(const Sql::Statement& q)
     return e;
 }
 
+const QString insertEventSql =
+    QStringLiteral("INSERT INTO events (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").arg(eventColumns);
+
+// Printable ASCII other than the quote and the backslash: JSON writes it as it is.
+bool isPlainJsonText(const QString& text)
+{
+    return std::all_of(text.cbegin(), text.cend(), [](QChar c) {
+        return c.unicode() >= 0x20 && c.unicode() <= 0x7e && c != u'"' && c != u'\\';
+    });
+}
+
+// The stored text of an event's dimensions, exactly as StoredJson::fromMap writes it (keys in order, compact).
+// The usual printable-ASCII dimensions are written directly (QJsonDocument cost a tenth of a record);
+// anything that JSON escapes goes through Qt.
+QString dimensionsJson(const Dimensions& dimensions)
+{
+    QString json;
+    json.reserve(2 + dimensions.size() * 16);
+    json += u'{';
+    for (auto it = dimensions.cbegin(); it != dimensions.cend(); ++it) {
+        if (!isPlainJsonText(it.key()) || !isPlainJsonText(it.value()))
+            return StoredJson::fromMap(dimensions);
+        if (it != dimensions.cbegin())
+            json += u',';
+        json += u'"' + it.key() + QLatin1String("\":\"") + it.value() + u'"';
+    }
+    json += u'}';
+    return json;
+}
+
 // The request as the client sent it (a defaulted timestamp is not part of it, so a retry later is
-// still a replay). Value 1 sent and value omitted are the same event.
-QString fingerprintOf(const EventInput& input)
+// still a replay). Value 1 sent and value omitted are the same event. dimensions is dimensionsJson's text.
+QString fingerprintOf(const EventInput& input, const QString& dimensions)
 {
     QJsonObject o;
     o.insert(QStringLiteral("c"), input.customerId);
     o.insert(QStringLiteral("t"), input.eventType);
     o.insert(QStringLiteral("v"), QString::number(input.value.value_or(1), 'g', QLocale::FloatingPointShortest));
-    o.insert(QStringLiteral("d"), StoredJson::fromMap(input.dimensions));
+    o.insert(QStringLiteral("d"), dimensions);
     if (input.timestamp)
         o.insert(QStringLiteral("ts"), QString::number(Periods::toMs(*input.timestamp)));
     o.insert(QStringLiteral("r"), input.reservationId);
@@ -94,6 +125,21 @@ QString sharedLock(const Sql::WriteTransaction& tx)
     return tx.forUpdate().isEmpty() ? QString() : QStringLiteral(" FOR SHARE");
 }
 
+// A live customer's id and plan (all that recording reads of it), or nullopt.
+Result<std::optional<Customer>> customerPlan(const QSqlDatabase& db, const QString& customerId)
+{
+    auto q =
+        Sql::run(db, QStringLiteral("SELECT plan_id FROM customers WHERE id = ? AND deleted_at IS NULL"), {customerId});
+    if (!q.ok())
+        return q.error();
+    if (!q.value().next())
+        return std::optional<Customer>();
+    Customer customer;
+    customer.id = customerId;
+    customer.planId = q.value().value(0).toString();
+    return std::optional<Customer>(customer);
+}
+
 } // namespace
 
 struct Recorder::Context
@@ -103,7 +149,8 @@ struct Recorder::Context
     QString forUpdate;
     std::shared_ptr<const CatalogSnapshot> catalog;
     qint64 nowMs = 0;
-    QHash<QString, std::optional<Customer>> customers;
+    QHash<QString, std::optional<Customer>> customers; // id and plan, read once per transaction
+    RollupWriter rollups{kind};                        // written before a read of rollups and before COMMIT
 };
 
 Recorder::Recorder(Database& database, const Catalog& catalog, const WebhookOutbox& outbox, Clock clock)
@@ -163,7 +210,7 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
 
     auto cached = ctx.customers.constFind(input.customerId);
     if (cached == ctx.customers.cend()) {
-        auto found = Catalog::findCustomer(db, input.customerId);
+        auto found = customerPlan(db, input.customerId);
         if (!found.ok())
             return found.error();
         cached = ctx.customers.insert(input.customerId, found.value());
@@ -172,7 +219,8 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
         return Error::missing(ErrorCode::CustomerNotFound, QStringLiteral("customer"), input.customerId);
     const Customer& customer = *cached.value();
 
-    const QString fingerprint = input.idempotencyKey.isEmpty() ? QString() : fingerprintOf(input);
+    const QString dimensions = dimensionsJson(input.dimensions);
+    const QString fingerprint = input.idempotencyKey.isEmpty() ? QString() : fingerprintOf(input, dimensions);
     if (!input.idempotencyKey.isEmpty()) {
         auto previous =
             Sql::run(db,
@@ -240,29 +288,32 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
     event.reservationId = input.reservationId;
     event.createdAt = Periods::fromMs(ctx.nowMs);
     const qint64 ts = Periods::toMs(event.timestamp);
-    auto inserted =
-        Sql::exec(db,
-                  QStringLiteral("INSERT INTO events (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").arg(eventColumns),
-                  {event.id,
-                   event.customerId,
-                   event.eventType,
-                   event.value,
-                   StoredJson::fromMap(event.dimensions),
-                   ts,
-                   event.idempotencyKey.isEmpty() ? QVariant() : event.idempotencyKey,
-                   event.reservationId.isEmpty() ? QVariant() : event.reservationId,
-                   ctx.nowMs});
+    auto inserted = Sql::exec(db,
+                              insertEventSql,
+                              {event.id,
+                               event.customerId,
+                               event.eventType,
+                               event.value,
+                               dimensions,
+                               ts,
+                               event.idempotencyKey.isEmpty() ? QVariant() : event.idempotencyKey,
+                               event.reservationId.isEmpty() ? QVariant() : event.reservationId,
+                               ctx.nowMs});
     if (!inserted.ok())
         return inserted.error();
 
+    // The event's rollup increments: one per matching meter, written with the group's (see RollupWriter).
     for (const Meter& meter : ctx.catalog->meters) {
-        if (!Rollups::rollsUp(meter) || !meter.matches(event.eventType, event.dimensions))
-            continue;
-        if (auto s = Rollups::add(db, ctx.kind, meter.id, event.customerId, ts, event.value); !s.ok())
+        if (Rollups::rollsUp(meter) && meter.matches(event.eventType, event.dimensions))
+            ctx.rollups.add(meter.id, event.customerId, ts, event.value);
+    }
+    if (ctx.catalog->subscribed(WebhookOutbox::LimitThreshold)) {
+        // The threshold check reads used from the rollups: they must hold this event.
+        if (auto s = ctx.rollups.flush(db); !s.ok())
+            return s.error();
+        if (auto s = m_outbox.usageRecorded(db, *ctx.catalog, customer, event, ctx.nowMs); !s.ok())
             return s.error();
     }
-    if (auto s = m_outbox.usageRecorded(db, *ctx.catalog, customer, event, ctx.nowMs); !s.ok())
-        return s.error();
 
     if (reservation) {
         // An expired hold no longer counts; the usage it was for is recorded all the same.
@@ -271,6 +322,7 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
                            : Reservations::markExpired(db, reservation->id);
         if (!settled.ok())
             return settled.error();
+        Sql::WriteTransaction::noteCustomerChanged(event.customerId);
     }
 
     RecordResult result;
@@ -316,6 +368,7 @@ Result<RecordResult> Recorder::record(const EventInput& input)
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
         return s.error();
+    tx.describeChanges(); // rollups, holds and balances note what they change for the check cache
     auto catalog = m_catalog.snapshot(tx.db(), sharedLock(tx));
     if (!catalog.ok())
         return catalog.error();
@@ -323,6 +376,8 @@ Result<RecordResult> Recorder::record(const EventInput& input)
     auto result = recordIn(ctx, input);
     if (!result.ok() || result.value().duplicate)
         return result; // the guard rolls back: nothing was written
+    if (auto s = ctx.rollups.flush(ctx.db); !s.ok())
+        return s.error();
     if (auto s = tx.commit(); !s.ok())
         return s.error();
     return result;
@@ -334,6 +389,7 @@ Result<QList<Result<RecordResult>>> Recorder::recordAll(const QList<EventInput>&
     Sql::WriteTransaction tx(m_database);
     if (auto s = tx.begin(); !s.ok())
         return s.error();
+    tx.describeChanges(); // rollups, holds and balances note what they change for the check cache
     auto catalog = m_catalog.snapshot(tx.db(), sharedLock(tx));
     if (!catalog.ok())
         return catalog.error();
@@ -347,6 +403,8 @@ Result<QList<Result<RecordResult>>> Recorder::recordAll(const QList<EventInput>&
             return result.error();
         results << std::move(result);
     }
+    if (auto s = ctx.rollups.flush(ctx.db); !s.ok())
+        return s.error();
     if (auto s = tx.commit(); !s.ok())
         return s.error();
     return results;

@@ -1,7 +1,9 @@
 #include "core/rollups.h"
 
 #include <QHash>
+#include <QSet>
 #include <algorithm>
+#include <map>
 
 #include "core/periods.h"
 #include "core/sql.h"
@@ -105,6 +107,9 @@ QString upsertSql(Database::Kind kind, int rows)
                  .arg(greatest);
 }
 
+// Rows per upsert statement: a few fixed sizes, so that a handful of prepared statements serve every group.
+constexpr size_t rowsPerStatement[] = {256, 64, 16, 4, 1};
+
 } // namespace
 
 Status Rollups::add(const QSqlDatabase& db,
@@ -114,17 +119,83 @@ Status Rollups::add(const QSqlDatabase& db,
                     qint64 timestampMs,
                     double value)
 {
-    static const QString sqliteSql = upsertSql(Database::Kind::Sqlite, 4);
-    static const QString postgresSql = upsertSql(Database::Kind::Postgres, 4);
-    QVariantList values;
-    values.reserve(28);
-    for (Grain grain : allGrains) {
-        values << meterId << customerId << grainCode(grain) << bucketOf(grain, timestampMs) << value << qint64(1)
-               << value;
+    RollupWriter writer(kind);
+    writer.add(meterId, customerId, timestampMs, value);
+    return writer.flush(db);
+}
+
+void RollupWriter::add(const QString& meterId, const QString& customerId, qint64 timestampMs, double value)
+{
+    for (Rollups::Grain grain : allGrains)
+        m_rows.push_back(PendingRow{meterId, customerId, grain, bucketOf(grain, timestampMs), value});
+}
+
+Status RollupWriter::flush(const QSqlDatabase& db)
+{
+    // In key order (the index's): neighbouring rows share pages, and concurrent PostgreSQL transactions lock
+    // rows in one order. Stable, so that the increments of one row keep their order.
+    std::stable_sort(m_rows.begin(), m_rows.end(), [](const PendingRow& a, const PendingRow& b) {
+        if (const int meter = QString::compare(a.meterId, b.meterId); meter != 0)
+            return meter < 0;
+        if (const int customer = QString::compare(a.customerId, b.customerId); customer != 0)
+            return customer < 0;
+        return std::pair(int(a.grain), a.bucketMs) < std::pair(int(b.grain), b.bucketMs);
+    });
+    size_t at = 0;
+    while (at < m_rows.size()) {
+        size_t run = m_rows.size() - at;
+        if (m_kind == Database::Kind::Postgres) {
+            // PostgreSQL refuses an upsert that affects one row twice: such a row starts the next statement.
+            QSet<BucketKey> seen;
+            for (size_t i = at; i < at + run; ++i) {
+                const PendingRow& row = m_rows[i];
+                const BucketKey key{row.meterId + u'|' + row.customerId, row.grain, row.bucketMs};
+                if (seen.contains(key)) {
+                    run = i - at;
+                    break;
+                }
+                seen.insert(key);
+            }
+        }
+        const size_t count =
+            *std::find_if(std::begin(rowsPerStatement), std::end(rowsPerStatement), [&](size_t n) { return n <= run; });
+        if (auto s = write(db, at, count); !s.ok()) {
+            m_rows.clear();
+            return s;
+        }
+        at += count;
     }
-    auto q = Sql::run(db, kind == Database::Kind::Sqlite ? sqliteSql : postgresSql, values);
+    m_rows.clear();
+    return success();
+}
+
+Status RollupWriter::write(const QSqlDatabase& db, size_t from, size_t count)
+{
+    static const auto statements = [](Database::Kind kind) {
+        std::map<size_t, QString> sql;
+        for (size_t rows : rowsPerStatement)
+            sql[rows] = upsertSql(kind, int(rows));
+        return sql;
+    };
+    static const std::map<size_t, QString> sqlite = statements(Database::Kind::Sqlite);
+    static const std::map<size_t, QString> postgres = statements(Database::Kind::Postgres);
+    const QString& sql = (m_kind == Database::Kind::Sqlite ? sqlite : postgres).at(count);
+    QVariantList values;
+    values.reserve(qsizetype(count * 7));
+    for (size_t i = from; i < from + count; ++i) {
+        const PendingRow& row = m_rows[i];
+        values << row.meterId << row.customerId << Rollups::grainCode(row.grain) << row.bucketMs << row.value
+               << qint64(1) << row.value;
+    }
+    auto q = Sql::run(db, sql, values);
     if (!q.ok())
         return q.error();
+    for (size_t i = from; i < from + count; ++i) {
+        const PendingRow& row = m_rows[i];
+        Aggregate delta;
+        delta.add(row.value);
+        Sql::WriteTransaction::noteRollupUpsert(row.meterId, row.customerId, row.grain, row.bucketMs, delta);
+    }
     return success();
 }
 

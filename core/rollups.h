@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QSqlDatabase>
+#include <vector>
 
 #include "core/database.h"
 #include "core/result.h"
@@ -72,6 +73,40 @@ public:
                                    qint64 toMs);
 
     static QString grainCode(Grain grain);
+};
+
+// The rollup increments of a group of events recorded in one transaction, written by flush() with a few
+// multi-row upserts instead of one statement per event. The increments of one row keep the order of add(), and
+// each row of an upsert sees the rows before it (SQLite applies them one by one; on PostgreSQL a statement never
+// names a row twice), so the stored totals equal those of one Rollups::add per event, rounding included.
+// Reads of rollups inside the transaction must flush first.
+class RollupWriter
+{
+public:
+    explicit RollupWriter(Database::Kind kind)
+        : m_kind(kind)
+    {
+    }
+
+    // One event's increment of every grain of (meter, customer).
+    void add(const QString& meterId, const QString& customerId, qint64 timestampMs, double value);
+    bool isEmpty() const { return m_rows.empty(); }
+    // Writes what was added and forgets it; on failure the transaction must roll back.
+    Status flush(const QSqlDatabase& db);
+
+private:
+    struct PendingRow
+    {
+        QString meterId;
+        QString customerId;
+        Rollups::Grain grain;
+        qint64 bucketMs;
+        double value;
+    };
+    Status write(const QSqlDatabase& db, size_t from, size_t count);
+
+    Database::Kind m_kind;
+    std::vector<PendingRow> m_rows;
 };
 
 } // namespace Meterline

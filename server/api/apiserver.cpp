@@ -369,10 +369,12 @@ void ApiServer::addIngestRoutes()
     };
     m_router.add(std::move(record));
 
-    addRoute("POST", QStringLiteral("/v1/events/batch"), Access::Ingest, BatchBodyCap, [this](const RouteContext& ctx) {
+    // A batch is written by the committer's thread too (its own transaction): no worker waits for the write lock.
+    Route batch{"POST", QStringLiteral("/v1/events/batch"), Access::Ingest, BatchBodyCap, {}, {}};
+    batch.handleAsync = [this](const RouteContext& ctx, std::function<void(Http::Response)> done) {
         auto decoded = decodedBody(ctx, eventBatchFrom);
         if (!decoded.ok())
-            return fail(decoded.error());
+            return done(fail(decoded.error()));
         // Events that do not decode are rejected by index; the others go to core together.
         QList<EventInput> valid;
         QList<int> indexOf;
@@ -386,25 +388,27 @@ void ApiServer::addIngestRoutes()
                 result.rejected << BatchRejection{i, one.error()};
             }
         }
-        auto recorded = m_service.recordBatch(valid);
-        if (!recorded.ok())
-            return fail(recorded.error());
-        result.accepted = recorded->accepted;
-        result.duplicates = recorded->duplicates;
-        for (const BatchRejection& r : recorded->rejected) {
-            Error error = r.error;
-            const int index = indexOf.at(r.index);
-            // The same field paths as decoding errors: events[3].timestamp.
-            error.field =
-                QStringLiteral("events[%1]").arg(index) + (error.field.isEmpty() ? QString() : u'.' + error.field);
-            result.rejected << BatchRejection{index, error};
-        }
-        std::sort(result.rejected.begin(), result.rejected.end(), [](const BatchRejection& a, const BatchRejection& b) {
-            return a.index < b.index;
+        m_committer.submitBatch(std::move(valid), [this, done, result, indexOf](Result<BatchResult> recorded) mutable {
+            if (!recorded.ok())
+                return done(fail(recorded.error()));
+            result.accepted = recorded->accepted;
+            result.duplicates = recorded->duplicates;
+            for (const BatchRejection& r : recorded->rejected) {
+                Error error = r.error;
+                const int index = indexOf.at(r.index);
+                // The same field paths as decoding errors: events[3].timestamp.
+                error.field =
+                    QStringLiteral("events[%1]").arg(index) + (error.field.isEmpty() ? QString() : u'.' + error.field);
+                result.rejected << BatchRejection{index, error};
+            }
+            std::sort(result.rejected.begin(),
+                      result.rejected.end(),
+                      [](const BatchRejection& a, const BatchRejection& b) { return a.index < b.index; });
+            m_metrics.addEventsIngested(result.accepted);
+            done(json(200, toJson(result)));
         });
-        m_metrics.addEventsIngested(result.accepted);
-        return json(200, toJson(result));
-    });
+    };
+    m_router.add(std::move(batch));
 
     addRoute(
         "GET", QStringLiteral("/v1/reservations/{id}"), Access::IngestOrRead, BodyCap, [this](const RouteContext& ctx) {

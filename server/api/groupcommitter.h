@@ -4,7 +4,9 @@
 #include <QWaitCondition>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <thread>
+#include <variant>
 
 #include "core/service.h"
 
@@ -14,17 +16,25 @@ namespace Meterline::Api
 // Group commit for single-event records: one SQLite writer serialises commits, so concurrent records are
 // gathered while the previous group commits and land together in one transaction (one fsync). Each caller
 // is answered after the commit that holds its event — never before — so an acknowledged event is durable.
+// The committer's thread is what limits records per second, so done runs on the caller's thread when that
+// thread runs an event loop (an HTTP worker builds its own answer); otherwise on the committer's. Batches run
+// on the same thread, each in its own transaction between groups, so that no HTTP worker waits for SQLite's
+// write lock.
 class GroupCommitter
 {
 public:
     using Done = std::function<void(Result<RecordResult>)>;
+    using BatchDone = std::function<void(Result<BatchResult>)>;
 
     explicit GroupCommitter(Service& service, int maxGroup = 1000);
     ~GroupCommitter(); // drains what was submitted, then stops
 
     void submit(EventInput input, Done done);
+    void submitBatch(QList<EventInput> inputs, BatchDone done);
     // Stops taking new events (they are answered with a storage error), drains the queue, joins the thread.
     void stop();
+
+    struct Home; // where a caller is answered: its thread, while it lives
 
 private:
     void run();
@@ -33,12 +43,22 @@ private:
     {
         EventInput input;
         Done done;
+        std::shared_ptr<Home> home;
     };
+    struct PendingBatch
+    {
+        QList<EventInput> inputs;
+        BatchDone done;
+        std::shared_ptr<Home> home;
+    };
+    static std::shared_ptr<Home> callerHome();
+    // Queues job (moving it) unless stopping; false, and job untouched, when it was not queued.
+    bool enqueue(std::variant<Pending, PendingBatch>& job);
     Service& m_service;
     const int m_maxGroup;
     QMutex m_mutex;
     QWaitCondition m_wake;
-    std::deque<Pending> m_queue;
+    std::deque<std::variant<Pending, PendingBatch>> m_queue; // in arrival order
     bool m_stopping = false;
     std::thread m_thread;
 };
