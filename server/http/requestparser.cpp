@@ -40,12 +40,51 @@ bool isToken(QByteArrayView text)
     return true;
 }
 
+// Eight bytes at a time (header values and targets are most of a request's bytes): whether any byte of `word` is
+// below `limit` (at most 0x80), or equal to `value`. Exact as answers for the whole word, which is all they are
+// used for; a flagged word is then checked byte by byte where exceptions apply.
+constexpr quint64 kOnes = 0x0101010101010101ull;
+constexpr quint64 kHighs = 0x8080808080808080ull;
+
+constexpr bool hasByteBelow(quint64 word, quint8 limit)
+{
+    return ((word - kOnes * limit) & ~word & kHighs) != 0;
+}
+
+constexpr bool hasByte(quint64 word, quint8 value)
+{
+    return hasByteBelow(word ^ (kOnes * value), 1);
+}
+
+quint64 loadWord(const char* p)
+{
+    quint64 word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+}
+
 // field-content: VCHAR, SP, HTAB and obs-text; no other control characters (a bare CR or NUL smuggles).
+bool isFieldValueByte(char ch)
+{
+    const auto c = static_cast<unsigned char>(ch);
+    return (c >= 0x20 || c == '\t') && c != 0x7f;
+}
+
 bool isFieldValue(QByteArrayView text)
 {
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    for (; end - p >= 8; p += 8) {
+        const quint64 word = loadWord(p);
+        if (hasByteBelow(word, 0x20) || hasByte(word, 0x7f)) {
+            for (int i = 0; i < 8; ++i) {
+                if (!isFieldValueByte(p[i]))
+                    return false;
+            }
+        }
+    }
+    for (; p < end; ++p) {
+        if (!isFieldValueByte(*p))
             return false;
     }
     return true;
@@ -54,8 +93,15 @@ bool isFieldValue(QByteArrayView text)
 // origin-form target: visible ASCII only.
 bool isTargetText(QByteArrayView text)
 {
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    for (; end - p >= 8; p += 8) {
+        const quint64 word = loadWord(p);
+        if (hasByteBelow(word, 0x21) || (word & kHighs) != 0 || hasByte(word, 0x7f))
+            return false;
+    }
+    for (; p < end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
         if (c <= 0x20 || c >= 0x7f)
             return false;
     }

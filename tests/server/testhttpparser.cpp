@@ -62,6 +62,7 @@ private slots:
     void headers_rules_data();
     void headers_rules();
     void headers_repeatedAreJoined();
+    void headerValueAndTarget_everyByteAtEveryPosition();
     void headers_matchIgnoringCase();
     void headers_repeatedJoinedInOrder_data();
     void headers_repeatedJoinedInOrder();
@@ -294,6 +295,49 @@ void TestHttpParser::headers_repeatedAreJoined()
     QCOMPARE(feedInPieces(parser, "GET / HTTP/1.1\r\nHost: h\r\nAccept: a\r\naccept: b\r\n\r\n").phase,
              Phase::Complete);
     QCOMPARE(parser.request().header("accept"), QByteArray("a, b"));
+}
+
+void TestHttpParser::headerValueAndTarget_everyByteAtEveryPosition()
+{
+    // Values and targets are checked eight bytes at a time: every byte value, at every position of a value and a
+    // target long enough for several words and a tail, is judged as the byte-by-byte rules say.
+    Limits limits;
+    RequestParser parser(limits);
+    for (int byte = 0; byte < 256; ++byte) {
+        const char c = char(byte);
+        const bool valueOk = (byte >= 0x20 || c == '\t') && byte != 0x7f;
+        const bool targetOk = byte > 0x20 && byte < 0x7f && c != '#' && c != '%' && c != '?';
+        for (int at = 0; at < 19; ++at) {
+            QByteArray value(19, 'v');
+            value[at] = c;
+            parser.reset();
+            const Fed fed = feedInPieces(parser, "GET / HTTP/1.1\r\nHost: h\r\nX-V: " + value + "\r\n\r\n");
+            if (c == '\r' || c == '\n' || ((c == ' ' || c == '\t') && at == 18)) {
+                QVERIFY(fed.phase == Phase::Failed || fed.phase == Phase::Complete); // framing, not content
+            } else {
+                QVERIFY2((fed.phase == Phase::Complete) == valueOk,
+                         qPrintable(QStringLiteral("value byte %1 at %2").arg(byte).arg(at)));
+                const bool trimmed = (c == ' ' || c == '\t') && at == 0; // optional whitespace goes
+                if (valueOk)
+                    QCOMPARE(parser.request().header("x-v"), trimmed ? value.sliced(1) : value);
+            }
+
+            QByteArray target = "/" + QByteArray(18, 't');
+            target[at + 1 < 19 ? at + 1 : 18] = c;
+            parser.reset();
+            const Fed line = feedInPieces(parser, "GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n");
+            if (c == '\r' || c == '\n' || c == ' ')
+                continue; // ends or splits the request line: other rules
+            if (targetOk) {
+                QVERIFY2(line.phase == Phase::Complete,
+                         qPrintable(QStringLiteral("target byte %1 at %2").arg(byte).arg(at)));
+                QCOMPARE(parser.request().target, target);
+            } else if (c != '#' && c != '%' && c != '?') {
+                QVERIFY2(line.phase == Phase::Failed && parser.errorStatus() == 400,
+                         qPrintable(QStringLiteral("target byte %1 at %2").arg(byte).arg(at)));
+            }
+        }
+    }
 }
 
 void TestHttpParser::headers_matchIgnoringCase()
