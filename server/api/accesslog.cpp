@@ -35,32 +35,34 @@ AccessLog::~AccessLog()
 namespace
 {
 
-// Routes and key ids are ASCII: copied char by char, without a QByteArray per field; anything else as UTF-8.
+// Routes and key ids are ASCII: copied through a buffer on the stack, without a QByteArray per field; anything
+// else (or a long text) as UTF-8.
 void appendUtf8(std::string& out, QStringView text)
 {
-    const size_t start = out.size();
-    for (QChar c : text) {
-        if (c.unicode() >= 0x80) {
-            out.resize(start);
-            const QByteArray utf8 = text.toUtf8();
-            out.append(utf8.constData(), size_t(utf8.size()));
+    char ascii[128];
+    if (text.size() <= qsizetype(sizeof ascii)) {
+        qsizetype n = 0;
+        for (; n < text.size() && text[n].unicode() < 0x80; ++n)
+            ascii[n] = char(text[n].unicode());
+        if (n == text.size()) {
+            out.append(ascii, size_t(n));
             return;
         }
-        out.push_back(char(c.unicode()));
     }
+    const QByteArray utf8 = text.toUtf8();
+    out.append(utf8.constData(), size_t(utf8.size()));
 }
 
 void appendNumber(std::string& out, qint64 value, int minDigits = 1)
 {
     char digits[24];
-    int n = 0;
+    int n = int(sizeof digits);
     value = qMax<qint64>(value, 0);
     do {
-        digits[n++] = char('0' + value % 10);
+        digits[--n] = char('0' + value % 10);
         value /= 10;
-    } while (value > 0 || n < minDigits);
-    while (n > 0)
-        out.push_back(digits[--n]);
+    } while (value > 0 || int(sizeof digits) - n < minDigits);
+    out.append(digits + n, sizeof digits - size_t(n));
 }
 
 } // namespace

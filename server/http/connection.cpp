@@ -291,8 +291,7 @@ void Connection::readRequests()
 
 void Connection::dispatch()
 {
-    Pending& pending = m_queue.emplace_back();
-    pending.request = m_parser.takeRequest();
+    Pending& pending = m_queue.emplace_back(m_parser.takeRequest());
     pending.keepAlive = m_parser.keepAlive();
     pending.http10 = m_parser.isHttp10();
     pending.startNs = nowNs();
@@ -317,8 +316,7 @@ void Connection::dispatch()
 
 void Connection::queueError(int status, const QString& message)
 {
-    Pending& pending = m_queue.emplace_back();
-    pending.request = m_parser.takeRequest(); // what was read of it, for the observer
+    Pending& pending = m_queue.emplace_back(m_parser.takeRequest()); // what was read of it, for the observer
     pending.response = Response::error(status, RequestParser::errorCodeFor(status), message);
     pending.ready = true;
     pending.error = true;

@@ -2,11 +2,11 @@
 
 #include <QByteArray>
 #include <QObject>
-#include <deque>
 #include <memory>
 #include <string>
 
 #include "server/http/httpmessage.h"
+#include "server/http/recyclingqueue.h"
 #include "server/http/requestparser.h"
 #include "server/http/servercontext.h"
 #include "server/http/socketchannel.h"
@@ -57,6 +57,11 @@ public:
 private:
     struct Pending
     {
+        explicit Pending(Request&& request)
+            : request(std::move(request))
+        {
+        }
+
         Request request;
         Response response;
         qint64 startNs = 0;
@@ -91,9 +96,9 @@ private:
     SocketChannel m_socket;
     RequestParser m_parser;
 
-    std::string m_out;           // reused for every response head (std::string: inline appends)
-    std::deque<Pending> m_queue; // requests in order; front = next to answer
-    quint64 m_nextSerial = 1;    // serial of the next request; the front's is m_nextSerial - m_queue.size()
+    std::string m_out;               // reused for every response head (std::string: inline appends)
+    RecyclingQueue<Pending> m_queue; // requests in order; front = next to answer
+    quint64 m_nextSerial = 1;        // serial of the next request; the front's is m_nextSerial - m_queue.size()
 
     qint64 m_deadline = 0;
     DeadlineKind m_deadlineKind = DeadlineKind::None;
