@@ -66,7 +66,7 @@ ApiKeys::ApiKeys(Database& database, Clock clock)
 {
 }
 
-std::optional<ApiKey> ApiKeys::remembered(const QString& presented) const
+std::optional<ApiKeys::Remembered> ApiKeys::remembered(const QString& presented) const
 {
     QMutexLocker lock(&m_verifiedMutex);
     const auto found = m_verified.constFind(presented);
@@ -81,7 +81,7 @@ void ApiKeys::remember(const QString& presented, const ApiKey& key) const
     QMutexLocker lock(&m_verifiedMutex);
     if (m_verified.size() >= MaxRemembered)
         m_verified.clear();
-    m_verified.insert(presented, key);
+    m_verified.insert(presented, Remembered{key, QVariantList{key.id}});
 }
 
 void ApiKeys::forget(const QString& presented) const
@@ -151,14 +151,14 @@ Result<ApiKey> ApiKeys::verify(const QString& presented) const
     // mlk_<18 hex>_<43 base64url>
     if (!presented.startsWith(QLatin1String("mlk_")) || presented.size() > 200)
         return unauthorized();
-    if (auto key = remembered(presented)) {
+    if (auto known = remembered(presented)) {
         // Revocation, by this process or any other, takes effect at once: one primary-key read per request.
         static const QString revoked = QStringLiteral("SELECT revoked_at FROM api_keys WHERE id = ?");
-        auto q = Sql::run(m_database.connection(), revoked, {key->id});
+        auto q = Sql::run(m_database.connection(), revoked, known->idValue);
         if (!q.ok())
             return q.error();
         if (q.value().next() && q.value().isNull(0))
-            return *key;
+            return std::move(known->key);
         forget(presented);
         return unauthorized();
     }

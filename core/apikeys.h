@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QMutex>
+#include <QVariant>
 
 #include "core/database.h"
 #include "core/result.h"
@@ -29,14 +30,19 @@ public:
     Status touch(const QString& id);
 
 private:
-    std::optional<ApiKey> remembered(const QString& presented) const;
+    struct Remembered
+    {
+        ApiKey key;
+        QVariantList idValue; // {key.id}, the bound values of the revocation read, built once
+    };
+    std::optional<Remembered> remembered(const QString& presented) const;
     void remember(const QString& presented, const ApiKey& key) const;
     void forget(const QString& presented) const;
 
     Database& m_database;
     Clock m_clock;
     mutable QMutex m_verifiedMutex;
-    mutable QHash<QString, ApiKey> m_verified; // presented key → its row, the secret's hash checked
+    mutable QHash<QString, Remembered> m_verified; // presented key → its row, the secret's hash checked
 };
 
 } // namespace Meterline
