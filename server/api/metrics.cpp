@@ -10,8 +10,15 @@ void Metrics::observeRequest(const QString& route, int status, qint64 durationMi
 {
     const double seconds = double(durationMicros) / 1e6;
     QMutexLocker lock(&m_mutex);
-    ++m_requests[qMakePair(route, status)];
-    Histogram& h = m_latency[route];
+    RouteStats& stats = m_routes[route];
+    auto counted = std::find_if(stats.requestsByStatus.begin(),
+                                stats.requestsByStatus.end(),
+                                [status](const std::pair<int, quint64>& entry) { return entry.first == status; });
+    if (counted == stats.requestsByStatus.end())
+        stats.requestsByStatus.append({status, 1});
+    else
+        ++counted->second;
+    Histogram& h = stats.latency;
     for (size_t i = 0; i < bucketsSeconds.size(); ++i) {
         if (seconds <= bucketsSeconds[i])
             ++h.buckets[i];
@@ -26,18 +33,20 @@ QByteArray Metrics::exposition() const
     out += "# HELP meterline_http_requests_total HTTP requests by route and status.\n"
            "# TYPE meterline_http_requests_total counter\n";
     QMutexLocker lock(&m_mutex);
-    QList<QPair<QString, int>> keys = m_requests.keys();
-    std::sort(keys.begin(), keys.end());
-    for (const auto& key : std::as_const(keys)) {
-        out += "meterline_http_requests_total{route=\"" + key.first.toUtf8() + "\",status=\""
-               + QByteArray::number(key.second) + "\"} " + QByteArray::number(m_requests.value(key)) + '\n';
+    QStringList routes = m_routes.keys();
+    routes.sort();
+    for (const QString& route : std::as_const(routes)) {
+        auto counts = m_routes.constFind(route)->requestsByStatus;
+        std::sort(counts.begin(), counts.end());
+        for (const auto& [status, count] : std::as_const(counts)) {
+            out += "meterline_http_requests_total{route=\"" + route.toUtf8() + "\",status=\"" + QByteArray::number(status)
+                   + "\"} " + QByteArray::number(count) + '\n';
+        }
     }
     out += "# HELP meterline_http_request_duration_seconds Time from a complete request to its answer.\n"
            "# TYPE meterline_http_request_duration_seconds histogram\n";
-    QStringList routes = m_latency.keys();
-    routes.sort();
     for (const QString& route : std::as_const(routes)) {
-        const Histogram& h = m_latency[route];
+        const Histogram& h = m_routes.constFind(route)->latency;
         const QByteArray label = "route=\"" + route.toUtf8() + '"';
         for (size_t i = 0; i < bucketsSeconds.size(); ++i) {
             out += "meterline_http_request_duration_seconds_bucket{" + label + ",le=\""

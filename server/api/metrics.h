@@ -4,8 +4,10 @@
 #include <QHash>
 #include <QMutex>
 #include <QString>
+#include <QVarLengthArray>
 #include <array>
 #include <atomic>
+#include <utility>
 
 namespace Meterline::Api
 {
@@ -32,9 +34,13 @@ private:
         quint64 count = 0;
         double sumSeconds = 0;
     };
+    struct RouteStats
+    {
+        QVarLengthArray<std::pair<int, quint64>, 4> requestsByStatus; // a route answers with few statuses
+        Histogram latency;
+    };
     mutable QMutex m_mutex;
-    QHash<QPair<QString, int>, quint64> m_requests;
-    QHash<QString, Histogram> m_latency;
+    QHash<QString, RouteStats> m_routes; // one lookup per request
     std::atomic<qint64> m_eventsIngested{0};
     std::atomic<qint64> m_checksDenied{0};
     std::atomic<qint64> m_checksAllowed{0};
