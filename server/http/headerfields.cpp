@@ -22,11 +22,9 @@ constexpr char lower(char c)
 
 quint32 HeaderFields::nameHash(QByteArrayView name)
 {
-    quint32 hash = 2166136261u; // FNV-1a
-    for (char c : name) {
-        hash ^= quint8(lower(c));
-        hash *= 16777619u;
-    }
+    quint32 hash = kHashBasis;
+    for (char c : name)
+        hash = hashStep(hash, c);
     return hash;
 }
 
@@ -67,7 +65,7 @@ quint32 HeaderFields::appendText(QByteArrayView text)
     return at;
 }
 
-void HeaderFields::append(QByteArrayView name, QByteArrayView value)
+void HeaderFields::append(QByteArrayView name, QByteArrayView value, quint32 hash)
 {
     if (m_text.capacity() < 256)
         m_text.reserve(256); // one allocation for the fields of a typical request
@@ -76,7 +74,7 @@ void HeaderFields::append(QByteArrayView name, QByteArrayView value)
     field.nameSize = quint32(name.size());
     field.valueAt = appendText(value);
     field.valueSize = quint32(value.size());
-    field.hash = nameHash(name);
+    field.hash = hash;
     m_fields.append(field);
 }
 

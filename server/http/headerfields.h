@@ -24,13 +24,20 @@ public:
     QByteArrayView nameAt(qsizetype i) const { return view(m_fields[i].nameAt, m_fields[i].nameSize); }
     QByteArrayView valueAt(qsizetype i) const { return view(m_fields[i].valueAt, m_fields[i].valueSize); }
 
-    // The parser's side: name is a token, value trimmed already.
-    void append(QByteArrayView name, QByteArrayView value);
+    // The parser's side: name is a token, value trimmed already; nameHash(name) when the caller has it.
+    void append(QByteArrayView name, QByteArrayView value) { append(name, value, nameHash(name)); }
+    void append(QByteArrayView name, QByteArrayView value, quint32 hash);
     // Merges repeated names into their first occurrence, in order: "a" then "b" becomes "a, b".
     void joinRepeated();
     void clear();
 
-    // Lower-case hash of a field name: equal for names that differ only in case.
+    // Lower-case hash of a field name (FNV-1a): equal for names that differ only in case. In steps, for a caller
+    // that hashes while it scans: nameHash(name) is hashStep over its bytes from kHashBasis.
+    static constexpr quint32 kHashBasis = 2166136261u;
+    static constexpr quint32 hashStep(quint32 hash, char c)
+    {
+        return (hash ^ quint8((c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c)) * 16777619u;
+    }
     static quint32 nameHash(QByteArrayView name);
     static bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b);
 

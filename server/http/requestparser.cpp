@@ -464,9 +464,16 @@ bool RequestParser::parseHeaderLine(QByteArrayView line, bool trailer)
 {
     if (line.front() == ' ' || line.front() == '\t')
         return fail(400, QStringLiteral("obsolete line folding is not accepted"));
-    const qsizetype colon = line.indexOf(':');
-    // no whitespace between name and colon (RFC 9112 §5.1): isToken rejects it
-    if (colon <= 0 || !isToken(line.first(colon)))
+    // the name up to the colon, checked as a token and hashed in one pass; no whitespace between name and colon
+    // (RFC 9112 §5.1): a space is not a token character
+    quint32 hash = HeaderFields::kHashBasis;
+    qsizetype colon = 0;
+    for (; colon < line.size() && line[colon] != ':'; ++colon) {
+        if (!kTokenChars[static_cast<unsigned char>(line[colon])])
+            return fail(400, QStringLiteral("malformed header field"));
+        hash = HeaderFields::hashStep(hash, line[colon]);
+    }
+    if (colon == 0 || colon == line.size())
         return fail(400, QStringLiteral("malformed header field"));
     const QByteArrayView rawValue = line.sliced(colon + 1);
     if (!isFieldValue(rawValue))
@@ -501,7 +508,7 @@ bool RequestParser::parseHeaderLine(QByteArrayView line, bool trailer)
     default:
         break;
     }
-    m_request.headers.append(name, value);
+    m_request.headers.append(name, value, hash);
     return true;
 }
 
