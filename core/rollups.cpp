@@ -1,7 +1,6 @@
 #include "core/rollups.h"
 
 #include <QHash>
-#include <QSet>
 #include <algorithm>
 #include <map>
 
@@ -93,18 +92,21 @@ qint64 bucketOf(Rollups::Grain grain, qint64 timestampMs)
 constexpr Rollups::Grain allGrains[] = {
     Rollups::Grain::Hour, Rollups::Grain::Day, Rollups::Grain::Month, Rollups::Grain::Lifetime};
 
-QString upsertSql(Database::Kind kind, int rows)
+// rows rows of increments, or (replace) of whole new row states.
+QString upsertSql(Database::Kind kind, int rows, bool replace)
 {
     QStringList values;
     for (int i = 0; i < rows; ++i)
         values << QStringLiteral("(?, ?, ?, ?, ?, ?, ?)");
     const QString greatest = kind == Database::Kind::Sqlite ? QStringLiteral("MAX") : QStringLiteral("GREATEST");
+    const QString update =
+        replace ? QStringLiteral("total = excluded.total, events = excluded.events, maximum = excluded.maximum")
+                : QStringLiteral("total = rollups.total + excluded.total, events = rollups.events + excluded.events,"
+                                 " maximum = %1(rollups.maximum, excluded.maximum)")
+                      .arg(greatest);
     return QStringLiteral("INSERT INTO rollups (meter_id, customer_id, grain, bucket, total, events, maximum) VALUES ")
            + values.join(QStringLiteral(", "))
-           + QStringLiteral(" ON CONFLICT (meter_id, customer_id, grain, bucket) DO UPDATE SET"
-                            " total = rollups.total + excluded.total, events = rollups.events + excluded.events,"
-                            " maximum = %1(rollups.maximum, excluded.maximum)")
-                 .arg(greatest);
+           + QStringLiteral(" ON CONFLICT (meter_id, customer_id, grain, bucket) DO UPDATE SET ") + update;
 }
 
 // Rows per upsert statement: a few fixed sizes, so that a handful of prepared statements serve every group.
@@ -126,9 +128,21 @@ Status Rollups::add(const QSqlDatabase& db,
 
 void RollupWriter::add(const QString& meterId, const QString& customerId, qint64 timestampMs, double value)
 {
+    Aggregate increment;
+    increment.add(value);
     for (Rollups::Grain grain : allGrains)
-        m_rows.push_back(PendingRow{meterId, customerId, grain, bucketOf(grain, timestampMs), value});
+        m_rows.push_back(PendingRow{meterId, customerId, grain, bucketOf(grain, timestampMs), increment});
 }
+
+namespace
+{
+
+template <typename Row> bool sameRow(const Row& a, const Row& b)
+{
+    return a.grain == b.grain && a.bucketMs == b.bucketMs && a.customerId == b.customerId && a.meterId == b.meterId;
+}
+
+} // namespace
 
 Status RollupWriter::flush(const QSqlDatabase& db)
 {
@@ -141,61 +155,110 @@ Status RollupWriter::flush(const QSqlDatabase& db)
             return customer < 0;
         return std::pair(int(a.grain), a.bucketMs) < std::pair(int(b.grain), b.bucketMs);
     });
+    // The cache of limit checks learns every increment, in order, whichever way the rows are written.
+    for (const PendingRow& row : m_rows)
+        Sql::WriteTransaction::noteRollupUpsert(row.meterId, row.customerId, row.grain, row.bucketMs, row.aggregate);
+    std::vector<PendingRow> rows = std::move(m_rows);
+    m_rows.clear();
+    if (m_kind != Database::Kind::Sqlite)
+        return writeAll(db, rows, Write::AddIncrements);
+
+    std::vector<PendingRow> single;
+    std::vector<PendingRow> folded;
+    for (size_t at = 0; at < rows.size();) {
+        size_t end = at + 1;
+        while (end < rows.size() && sameRow(rows[end], rows[at]))
+            ++end;
+        if (end - at == 1) {
+            single.push_back(std::move(rows[at]));
+        } else {
+            auto row = foldedRow(db, rows, at, end);
+            if (!row.ok())
+                return row.error();
+            folded.push_back(std::move(row).value());
+        }
+        at = end;
+    }
+    if (auto s = writeAll(db, single, Write::AddIncrements); !s.ok())
+        return s;
+    return writeAll(db, folded, Write::ReplaceRows);
+}
+
+Result<RollupWriter::PendingRow>
+RollupWriter::foldedRow(const QSqlDatabase& db, const std::vector<PendingRow>& rows, size_t from, size_t to)
+{
+    PendingRow row = rows[from];
+    auto stored = Sql::run(db,
+                           QStringLiteral("SELECT total, events, maximum FROM rollups WHERE meter_id = ?"
+                                          " AND customer_id = ? AND grain = ? AND bucket = ?"),
+                           {row.meterId, row.customerId, Rollups::grainCode(row.grain), row.bucketMs});
+    if (!stored.ok())
+        return stored.error();
+    size_t next = from + 1; // a new row starts as its first increment, as the first upsert inserts it
+    if (stored.value().next()) {
+        row.aggregate.total = stored.value().value(0).toDouble();
+        row.aggregate.events = stored.value().value(1).toLongLong();
+        row.aggregate.maximum = stored.value().value(2).toDouble();
+        next = from;
+    }
+    for (size_t i = next; i < to; ++i) {
+        // What the upsert computes: total + excluded.total, events + 1, MAX(maximum, excluded.maximum).
+        const Aggregate& increment = rows[i].aggregate;
+        row.aggregate.total = row.aggregate.total + increment.total;
+        row.aggregate.events += increment.events;
+        row.aggregate.maximum = std::max(row.aggregate.maximum, increment.maximum);
+    }
+    return row;
+}
+
+Status RollupWriter::writeAll(const QSqlDatabase& db, const std::vector<PendingRow>& rows, Write write) const
+{
     size_t at = 0;
-    while (at < m_rows.size()) {
-        size_t run = m_rows.size() - at;
+    while (at < rows.size()) {
+        size_t run = rows.size() - at;
         if (m_kind == Database::Kind::Postgres) {
             // PostgreSQL refuses an upsert that affects one row twice: such a row starts the next statement.
-            QSet<BucketKey> seen;
-            for (size_t i = at; i < at + run; ++i) {
-                const PendingRow& row = m_rows[i];
-                const BucketKey key{row.meterId + u'|' + row.customerId, row.grain, row.bucketMs};
-                if (seen.contains(key)) {
+            for (size_t i = at + 1; i < at + run; ++i) {
+                if (sameRow(rows[i], rows[i - 1])) { // sorted: repeats are neighbours
                     run = i - at;
                     break;
                 }
-                seen.insert(key);
             }
         }
         const size_t count =
             *std::find_if(std::begin(rowsPerStatement), std::end(rowsPerStatement), [&](size_t n) { return n <= run; });
-        if (auto s = write(db, at, count); !s.ok()) {
-            m_rows.clear();
+        if (auto s = this->write(db, rows, at, count, write); !s.ok())
             return s;
-        }
         at += count;
     }
-    m_rows.clear();
     return success();
 }
 
-Status RollupWriter::write(const QSqlDatabase& db, size_t from, size_t count)
+Status RollupWriter::write(
+    const QSqlDatabase& db, const std::vector<PendingRow>& rows, size_t from, size_t count, Write write) const
 {
-    static const auto statements = [](Database::Kind kind) {
+    static const auto statements = [](Database::Kind kind, Write write) {
         std::map<size_t, QString> sql;
-        for (size_t rows : rowsPerStatement)
-            sql[rows] = upsertSql(kind, int(rows));
+        for (size_t n : rowsPerStatement)
+            sql[n] = upsertSql(kind, int(n), write == Write::ReplaceRows);
         return sql;
     };
-    static const std::map<size_t, QString> sqlite = statements(Database::Kind::Sqlite);
-    static const std::map<size_t, QString> postgres = statements(Database::Kind::Postgres);
-    const QString& sql = (m_kind == Database::Kind::Sqlite ? sqlite : postgres).at(count);
+    static const std::map<size_t, QString> sqlite = statements(Database::Kind::Sqlite, Write::AddIncrements);
+    static const std::map<size_t, QString> sqliteReplace = statements(Database::Kind::Sqlite, Write::ReplaceRows);
+    static const std::map<size_t, QString> postgres = statements(Database::Kind::Postgres, Write::AddIncrements);
+    const auto& sql = m_kind == Database::Kind::Postgres ? postgres
+                      : write == Write::ReplaceRows      ? sqliteReplace
+                                                         : sqlite;
     QVariantList values;
     values.reserve(qsizetype(count * 7));
     for (size_t i = from; i < from + count; ++i) {
-        const PendingRow& row = m_rows[i];
-        values << row.meterId << row.customerId << Rollups::grainCode(row.grain) << row.bucketMs << row.value
-               << qint64(1) << row.value;
+        const PendingRow& row = rows[i];
+        values << row.meterId << row.customerId << Rollups::grainCode(row.grain) << row.bucketMs << row.aggregate.total
+               << row.aggregate.events << row.aggregate.maximum;
     }
-    auto q = Sql::run(db, sql, values);
+    auto q = Sql::run(db, sql.at(count), values);
     if (!q.ok())
         return q.error();
-    for (size_t i = from; i < from + count; ++i) {
-        const PendingRow& row = m_rows[i];
-        Aggregate delta;
-        delta.add(row.value);
-        Sql::WriteTransaction::noteRollupUpsert(row.meterId, row.customerId, row.grain, row.bucketMs, delta);
-    }
     return success();
 }
 

@@ -78,8 +78,10 @@ public:
 // The rollup increments of a group of events recorded in one transaction, written by flush() with a few
 // multi-row upserts instead of one statement per event. The increments of one row keep the order of add(), and
 // each row of an upsert sees the rows before it (SQLite applies them one by one; on PostgreSQL a statement never
-// names a row twice), so the stored totals equal those of one Rollups::add per event, rounding included.
-// Reads of rollups inside the transaction must flush first.
+// names a row twice), so the stored totals equal those of one Rollups::add per event, rounding included. On
+// SQLite (one writer: nothing changes a row between a read and a write of the transaction), a row with several
+// increments is read once, its increments added here in their order exactly as the upserts would, and written
+// once. Reads of rollups inside the transaction must flush first.
 class RollupWriter
 {
 public:
@@ -101,9 +103,19 @@ private:
         QString customerId;
         Rollups::Grain grain;
         qint64 bucketMs;
-        double value;
+        Aggregate aggregate; // one increment, or (a row's whole new state) the stored row with its increments
     };
-    Status write(const QSqlDatabase& db, size_t from, size_t count);
+    enum class Write
+    {
+        AddIncrements,
+        ReplaceRows
+    };
+    // Several increments of one row (rows[from, to)) added to its stored state, as successive upserts would.
+    static Result<PendingRow>
+    foldedRow(const QSqlDatabase& db, const std::vector<PendingRow>& rows, size_t from, size_t to);
+    Status writeAll(const QSqlDatabase& db, const std::vector<PendingRow>& rows, Write write) const;
+    Status
+    write(const QSqlDatabase& db, const std::vector<PendingRow>& rows, size_t from, size_t count, Write write) const;
 
     Database::Kind m_kind;
     std::vector<PendingRow> m_rows;
