@@ -3,6 +3,7 @@
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 
+#include "core/checkcache.h"
 #include "core/periods.h"
 #include "core/sql.h"
 
@@ -84,6 +85,14 @@ void ApiKeys::remember(const QString& presented, const ApiKey& key) const
     m_verified.insert(presented, Remembered{key, QVariantList{key.id}});
 }
 
+void ApiKeys::confirm(const QString& presented, qint64 clock) const
+{
+    QMutexLocker lock(&m_verifiedMutex);
+    const auto found = m_verified.find(presented);
+    if (found != m_verified.end())
+        found->unrevokedAt = std::max(found->unrevokedAt, clock);
+}
+
 void ApiKeys::forget(const QString& presented) const
 {
     QMutexLocker lock(&m_verifiedMutex);
@@ -131,19 +140,24 @@ Result<QList<ApiKey>> ApiKeys::list() const
 
 Status ApiKeys::revoke(const QString& id)
 {
-    auto updated = Sql::exec(m_database.connection(),
+    // A write transaction, so that on SQLite it moves the write clock every remembered key is checked against.
+    Sql::WriteTransaction tx(m_database);
+    if (auto s = tx.begin(); !s.ok())
+        return s;
+    tx.describeChanges(); // keys: nothing a limit check reads
+    auto updated = Sql::exec(tx.db(),
                              QStringLiteral("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
                              {Periods::toMs(m_clock()), id});
     if (!updated.ok())
         return updated.error();
     if (updated.value() == 0) {
-        auto known = Sql::scalar(m_database.connection(), QStringLiteral("SELECT 1 FROM api_keys WHERE id = ?"), {id});
+        auto known = Sql::scalar(tx.db(), QStringLiteral("SELECT 1 FROM api_keys WHERE id = ?"), {id});
         if (!known.ok())
             return known.error();
         if (!known.value())
             return Error::missing(ErrorCode::NotFound, QStringLiteral("API key"), id);
     }
-    return success();
+    return tx.commit();
 }
 
 Result<ApiKey> ApiKeys::verify(const QString& presented) const
@@ -152,13 +166,25 @@ Result<ApiKey> ApiKeys::verify(const QString& presented) const
     if (!presented.startsWith(QLatin1String("mlk_")) || presented.size() > 200)
         return unauthorized();
     if (auto known = remembered(presented)) {
-        // Revocation, by this process or any other, takes effect at once: one primary-key read per request.
+        // Revocation, by this process or any other, takes effect at once (see the class comment).
+        qint64 clock = -1;
+        if (m_database.kind() == Database::Kind::Sqlite) {
+            auto read = CheckCache::requestClock(m_database);
+            if (!read.ok())
+                return read.error();
+            clock = read.value();
+            if (clock == known->unrevokedAt)
+                return std::move(known->key);
+        }
         static const QString revoked = QStringLiteral("SELECT revoked_at FROM api_keys WHERE id = ?");
         auto q = Sql::run(m_database.connection(), revoked, known->idValue);
         if (!q.ok())
             return q.error();
-        if (q.value().next() && q.value().isNull(0))
+        if (q.value().next() && q.value().isNull(0)) {
+            if (clock >= 0)
+                confirm(presented, clock); // read after the clock: a later revocation moves it again
             return std::move(known->key);
+        }
         forget(presented);
         return unauthorized();
     }

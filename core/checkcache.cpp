@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/database.h"
 #include "core/sql.h"
 
 namespace Meterline
@@ -34,7 +35,38 @@ void applyUpsert(CheckCache::Window& window, const StoreChanges::RollupUpsert& u
     window.rows.insert(at, row);
 }
 
+// The clock read by this thread's current request (CheckCache::RequestReading).
+struct RequestClock
+{
+    bool open = false;
+    const Database* store = nullptr; // the store it was read from; nullptr: not read yet
+    qint64 value = 0;
+};
+thread_local RequestClock t_requestClock;
+
 } // namespace
+
+CheckCache::RequestReading::RequestReading()
+{
+    t_requestClock = RequestClock{true, nullptr, 0};
+}
+
+CheckCache::RequestReading::~RequestReading()
+{
+    t_requestClock = RequestClock{};
+}
+
+Result<qint64> CheckCache::requestClock(const Database& database)
+{
+    if (t_requestClock.open && t_requestClock.store == &database)
+        return t_requestClock.value;
+    auto read = readClock(database.connection());
+    if (read.ok() && t_requestClock.open && !t_requestClock.store) {
+        t_requestClock.store = &database;
+        t_requestClock.value = read.value();
+    }
+    return read;
+}
 
 Aggregate CheckCache::Window::aggregate() const
 {

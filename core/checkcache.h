@@ -5,6 +5,7 @@
 #include <QMutex>
 #include <QSqlDatabase>
 #include <QString>
+#include <atomic>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -71,6 +72,20 @@ public:
 
     // meta.write_clock as the connection sees it now (inside a transaction: its snapshot).
     static Result<qint64> readClock(const QSqlDatabase& db);
+
+    // Within one request, the clock is read once: the API key check and a cached check then rest on the
+    // same reading, and a write after it is seen by the next request. The server opens one per request.
+    class RequestReading
+    {
+    public:
+        RequestReading();
+        ~RequestReading();
+        RequestReading(const RequestReading&) = delete;
+        RequestReading& operator=(const RequestReading&) = delete;
+    };
+    // The clock as read earlier in this thread's current request, else read now (a store read that must
+    // match its own snapshot uses readClock inside its transaction instead).
+    static Result<qint64> requestClock(const Database& database);
 
     // The customer's figures at clock or later, usable at nowMs; an empty view when not held.
     View lookup(qint64 clock, const QString& customerId, qint64 nowMs) const;

@@ -316,7 +316,7 @@ Result<LimitChecker::Subject> LimitChecker::subjectOf(const QSqlDatabase& db, co
 Result<std::optional<CheckResult>>
 LimitChecker::checkFromCache(const CheckCache& cache, const CheckRequest& request, const QDateTime& now)
 {
-    auto clock = CheckCache::readClock(m_database.connection());
+    auto clock = CheckCache::requestClock(m_database);
     if (!clock.ok())
         return clock.error();
     const CheckCache::View view = cache.lookup(clock.value(), request.customerId, Periods::toMs(now));

@@ -6,6 +6,7 @@
 #include <QLoggingCategory>
 #include <QTemporaryFile>
 
+#include "core/checkcache.h"
 #include "core/database.h"
 #include "core/periods.h"
 #include "core/validation.h"
@@ -238,6 +239,7 @@ void ApiServer::handle(const Http::Request& request, const Http::Responder& resp
 {
     QElapsedTimer timer;
     timer.start();
+    const CheckCache::RequestReading clockReading; // the key check and a cached check share one clock read
     const Router::Match match = m_router.match(request.method, request.path);
     const QString pattern = match.route ? match.route->pattern : QStringLiteral("unmatched");
     const QString routeName = match.route ? match.route->name : QString::fromLatin1(request.method) + u' ' + pattern;

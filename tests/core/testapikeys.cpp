@@ -126,6 +126,27 @@ private Q_SLOTS:
         QVERIFY(!store->verifyApiKey(created->secret).ok()); // and stays refused
     }
 
+    // The same from another process: its own Database (own connections) on the same store. On SQLite the
+    // remembered key is checked against the write clock, which the revocation moves; unrelated writes move
+    // it too and the key stays valid.
+    void revoke_byAnotherProcessStopsTheKeyAtOnce()
+    {
+        TestStore store;
+        auto opened = Database::open(store.path());
+        VERIFY_OK(opened);
+        Service other(*opened.value(), [&store] { return store.now(); });
+        auto created = store->createApiKey(QStringLiteral("k"), KeyScope::Ingest);
+        VERIFY_OK(created);
+        VERIFY_OK(store->verifyApiKey(created->secret));
+        VERIFY_OK(other.createApiKey(QStringLiteral("unrelated"), KeyScope::Read)); // a write elsewhere
+        VERIFY_OK(store->verifyApiKey(created->secret));
+        VERIFY_OK(store->verifyApiKey(created->secret));
+        VERIFY_OK(other.revokeApiKey(created->key.id));
+        auto verified = store->verifyApiKey(created->secret);
+        QVERIFY(!verified.ok());
+        QCOMPARE(verified.error().code, QStringLiteral("unauthorized"));
+    }
+
     // A remembered key is still the key: another key's secret never verifies as it.
     void verify_remembersOnlyTheExactKey()
     {
