@@ -85,14 +85,6 @@ void ApiKeys::remember(const QString& presented, const ApiKey& key) const
     m_verified.insert(presented, Remembered{key, QVariantList{key.id}});
 }
 
-void ApiKeys::confirm(const QString& presented, qint64 clock) const
-{
-    QMutexLocker lock(&m_verifiedMutex);
-    const auto found = m_verified.find(presented);
-    if (found != m_verified.end())
-        found->unrevokedAt = std::max(found->unrevokedAt, clock);
-}
-
 void ApiKeys::forget(const QString& presented) const
 {
     QMutexLocker lock(&m_verifiedMutex);
@@ -166,24 +158,21 @@ Result<ApiKey> ApiKeys::verify(const QString& presented) const
     if (!presented.startsWith(QLatin1String("mlk_")) || presented.size() > 200)
         return unauthorized();
     if (auto known = remembered(presented)) {
-        // Revocation, by this process or any other, takes effect at once (see the class comment).
-        qint64 clock = -1;
-        if (m_database.kind() == Database::Kind::Sqlite) {
-            auto read = CheckCache::requestClock(m_database);
-            if (!read.ok())
-                return read.error();
-            clock = read.value();
-            if (clock == known->unrevokedAt)
-                return std::move(known->key);
-        }
+        // Revocation, by this process or any other, takes effect at once: one primary-key read per request.
+        // On SQLite the same statement reads the write clock, which the request's cached check then uses.
+        const bool sqlite = m_database.kind() == Database::Kind::Sqlite;
         static const QString revoked = QStringLiteral("SELECT revoked_at FROM api_keys WHERE id = ?");
-        auto q = Sql::run(m_database.connection(), revoked, known->idValue);
+        static const QString revokedAndClock =
+            QStringLiteral("SELECT revoked_at, (SELECT value FROM meta WHERE key = 'write_clock') FROM api_keys"
+                           " WHERE id = ?");
+        auto q = Sql::run(m_database.connection(), sqlite ? revokedAndClock : revoked, known->idValue);
         if (!q.ok())
             return q.error();
-        if (q.value().next() && q.value().isNull(0)) {
-            if (clock >= 0)
-                confirm(presented, clock); // read after the clock: a later revocation moves it again
-            return std::move(known->key);
+        if (q.value().next()) {
+            if (sqlite)
+                CheckCache::noteRequestClock(m_database, q.value().value(1).toLongLong());
+            if (q.value().isNull(0))
+                return std::move(known->key);
         }
         forget(presented);
         return unauthorized();

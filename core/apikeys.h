@@ -14,10 +14,9 @@ namespace Meterline
 
 // API keys: random 256-bit secrets shown once, stored as SHA-256, compared in constant time. A key reads
 // "mlk_<id>_<secret>" so that verification is one primary-key lookup. A verified key is remembered (the
-// hash, the row decoding and the lookup were a sixth of a check's CPU). A revocation by any process or
-// server takes effect at once: on PostgreSQL a remembered key reads its revoked_at on every use; on
-// SQLite, where every write moves meta.write_clock (revoking is a write transaction), it reads it again
-// only when the clock moved since the key was last found unrevoked.
+// hash, the row decoding and the lookup were a sixth of a check's CPU); a remembered key still reads its
+// revoked_at on every use, so a revocation by any process or server takes effect at once. On SQLite that
+// read also reads the write clock for the request (CheckCache::RequestReading).
 class ApiKeys
 {
 public:
@@ -35,10 +34,8 @@ private:
     struct Remembered
     {
         ApiKey key;
-        QVariantList idValue;    // {key.id}, the bound values of the revocation read, built once
-        qint64 unrevokedAt = -1; // SQLite: the write clock at which revoked_at was last read as NULL
+        QVariantList idValue; // {key.id}, the bound values of the revocation read, built once
     };
-    void confirm(const QString& presented, qint64 clock) const;
     std::optional<Remembered> remembered(const QString& presented) const;
     void remember(const QString& presented, const ApiKey& key) const;
     void forget(const QString& presented) const;

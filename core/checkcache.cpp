@@ -61,11 +61,17 @@ Result<qint64> CheckCache::requestClock(const Database& database)
     if (t_requestClock.open && t_requestClock.store == &database)
         return t_requestClock.value;
     auto read = readClock(database.connection());
-    if (read.ok() && t_requestClock.open && !t_requestClock.store) {
-        t_requestClock.store = &database;
-        t_requestClock.value = read.value();
-    }
+    if (read.ok())
+        noteRequestClock(database, read.value());
     return read;
+}
+
+void CheckCache::noteRequestClock(const Database& database, qint64 clock)
+{
+    if (t_requestClock.open && !t_requestClock.store) {
+        t_requestClock.store = &database;
+        t_requestClock.value = clock;
+    }
 }
 
 Aggregate CheckCache::Window::aggregate() const

@@ -86,6 +86,8 @@ public:
     // The clock as read earlier in this thread's current request, else read now (a store read that must
     // match its own snapshot uses readClock inside its transaction instead).
     static Result<qint64> requestClock(const Database& database);
+    // A clock value read by another statement of the request (the API key check reads it with revoked_at).
+    static void noteRequestClock(const Database& database, qint64 clock);
 
     // The customer's figures at clock or later, usable at nowMs; an empty view when not held.
     View lookup(qint64 clock, const QString& customerId, qint64 nowMs) const;

@@ -281,6 +281,29 @@ private slots:
         QVERIFY(!checkBoth(request(Acme), other).allowed);
     }
 
+    // A request reads the clock once, with its API key: its check rests on that reading (a write that
+    // lands after it is the next request's), and the next request sees the write.
+    void aRequestReadsTheClockOnceWithItsKey()
+    {
+        Uncached other(*m_store);
+        auto key = (*m_store)->createApiKey(QStringLiteral("k"), KeyScope::Ingest);
+        VERIFY_OK(key);
+        VERIFY_OK((*m_store)->verifyApiKey(key.value().secret)); // remembered from now on
+        QVERIFY(record(m_store->service(), Acme, 10));
+        VERIFY_OK((*m_store)->check(request(Acme))); // warm
+        {
+            const CheckCache::RequestReading reading;
+            VERIFY_OK((*m_store)->verifyApiKey(key.value().secret));
+            QVERIFY(record(*other.operator->(), Acme, 5)); // another process, after the key check
+            auto inRequest = (*m_store)->check(request(Acme));
+            VERIFY_OK(inRequest);
+            QCOMPARE(monthOf(inRequest.value()).used, 10.0);
+        }
+        const CheckCache::RequestReading next;
+        VERIFY_OK((*m_store)->verifyApiKey(key.value().secret));
+        QCOMPARE(monthOf(checkBoth(request(Acme), other)).used, 15.0);
+    }
+
     void writeClockMovesOnlyWhenRowsChange()
     {
         const QSqlDatabase db = m_store->db().connection();
