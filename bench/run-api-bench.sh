@@ -13,7 +13,7 @@
 #
 # Steps: build meterline-server (Release, build-bench/); a temporary database with the meter llm-tokens, the plan
 # "bench" (month hard + day soft limit, both very large) and 100 customers on it, made through the admin API
-# with curl; serve it with --threads 2 and the access log on (to a file in the temporary folder); then, for 16 and
+# with curl; serve it with --threads $BENCH_THREADS (1) and the access log on (to a file in the temporary folder); then, for 16 and
 # 64 connections, wrk -t1 runs alternating nginx and the server:
 #     nginx, check, nginx, record, nginx, batch
 # so that each server run is compared with the nginx run just before it (same machine conditions). Every
@@ -25,7 +25,9 @@
 #   BENCH_SECONDS         seconds per measured wrk run (default 10)
 #   BENCH_WARMUP_SECONDS  untimed warm-up run per target before the measurements (default 2; 0 skips it)
 #   BENCH_CONNECTIONS     connection counts to measure (default "16 64")
-#   BENCH_THREADS         server --threads and nginx worker_processes (default 2)
+#   BENCH_THREADS         server --threads and nginx worker_processes (default 1: on the 2-core machines this runs
+#                         on, wrk takes one core and the server the other; two workers beside wrk oversubscribe
+#                         the cores and the scheduler's waits become the p99. Both servers get the same count.)
 #   BENCH_BATCH_EVENTS    events per batch request (default 100)
 #   BENCH_DIR             parent of the temporary folder, i.e. the disk the database is on (default $TMPDIR or /tmp)
 #   BENCH_PERF_DIR        when set, `perf record -g` samples the server during each server run into this folder and
@@ -45,7 +47,7 @@ jobs="${METERLINE_BENCH_JOBS:-2}"
 seconds="${BENCH_SECONDS:-10}"
 warmup="${BENCH_WARMUP_SECONDS:-2}"
 connections="${BENCH_CONNECTIONS:-16 64}"
-threads="${BENCH_THREADS:-2}"
+threads="${BENCH_THREADS:-1}"
 batch_events="${BENCH_BATCH_EVENTS:-100}"
 customers=100
 perf_dir="${BENCH_PERF_DIR:-}"
