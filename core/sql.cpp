@@ -476,7 +476,7 @@ Status WriteTransaction::commit()
         if (auto s = control(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit failed: %1")); !s.ok())
             return s;
         close();
-        if (CheckCache* cache = m_database.checkCache(); cache && clock.value() > 0)
+        if (CheckCache* cache = m_database.checkCache(); cache && clock.value() > 0 && m_changes)
             cache->committed(clock.value(), *m_changes);
         return success();
     }
