@@ -39,8 +39,8 @@ QByteArray Metrics::exposition() const
         auto counts = m_routes.constFind(route)->requestsByStatus;
         std::sort(counts.begin(), counts.end());
         for (const auto& [status, count] : std::as_const(counts)) {
-            out += "meterline_http_requests_total{route=\"" + route.toUtf8() + "\",status=\"" + QByteArray::number(status)
-                   + "\"} " + QByteArray::number(count) + '\n';
+            out += "meterline_http_requests_total{route=\"" + route.toUtf8() + "\",status=\""
+                   + QByteArray::number(status) + "\"} " + QByteArray::number(count) + '\n';
         }
     }
     out += "# HELP meterline_http_request_duration_seconds Time from a complete request to its answer.\n"
