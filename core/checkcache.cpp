@@ -11,14 +11,6 @@ namespace Meterline
 namespace
 {
 
-// The row an upsert leaves (Rollups::add: total and events add up, maximum is the larger).
-void upsertInto(Aggregate& row, const Aggregate& delta)
-{
-    row.total += delta.total;
-    row.events += delta.events;
-    row.maximum = std::max(row.maximum, delta.maximum);
-}
-
 void applyUpsert(CheckCache::Window& window, const StoreChanges::RollupUpsert& upsert)
 {
     auto at = std::lower_bound(window.rows.begin(),
@@ -26,7 +18,7 @@ void applyUpsert(CheckCache::Window& window, const StoreChanges::RollupUpsert& u
                                upsert.bucketMs,
                                [](const Rollups::Row& row, qint64 bucket) { return row.bucketMs < bucket; });
     if (at != window.rows.end() && at->bucketMs == upsert.bucketMs) {
-        upsertInto(at->aggregate, upsert.delta);
+        at->aggregate.upsert(upsert.delta);
         return;
     }
     Rollups::Row row;

@@ -27,6 +27,13 @@ void Aggregate::merge(const Aggregate& other)
     events += other.events;
 }
 
+void Aggregate::upsert(const Aggregate& increment)
+{
+    total = total + increment.total;
+    events += increment.events;
+    maximum = std::max(maximum, increment.maximum);
+}
+
 double Aggregate::valueFor(Aggregation aggregation) const
 {
     switch (aggregation) {
@@ -201,13 +208,8 @@ RollupWriter::foldedRow(const QSqlDatabase& db, const std::vector<PendingRow>& r
         row.aggregate.maximum = stored.value().value(2).toDouble();
         next = from;
     }
-    for (size_t i = next; i < to; ++i) {
-        // What the upsert computes: total + excluded.total, events + 1, MAX(maximum, excluded.maximum).
-        const Aggregate& increment = rows[i].aggregate;
-        row.aggregate.total = row.aggregate.total + increment.total;
-        row.aggregate.events += increment.events;
-        row.aggregate.maximum = std::max(row.aggregate.maximum, increment.maximum);
-    }
+    for (size_t i = next; i < to; ++i)
+        row.aggregate.upsert(rows[i].aggregate);
     return row;
 }
 

@@ -19,6 +19,9 @@ struct Aggregate
 
     void add(double value);
     void merge(const Aggregate& other);
+    // What the rollups upsert computes for a stored row: total + excluded.total, events + excluded.events,
+    // MAX(maximum, excluded.maximum). Folding a group's increments and the check cache both follow it.
+    void upsert(const Aggregate& increment);
     // The meter's value for this aggregate (sum, count or max).
     double valueFor(Aggregation aggregation) const;
 };
