@@ -132,24 +132,19 @@ Result<QList<ApiKey>> ApiKeys::list() const
 
 Status ApiKeys::revoke(const QString& id)
 {
-    // A write transaction, so that on SQLite it moves the write clock every remembered key is checked against.
-    Sql::WriteTransaction tx(m_database);
-    if (auto s = tx.begin(); !s.ok())
-        return s;
-    tx.describeChanges(); // keys: nothing a limit check reads
-    auto updated = Sql::exec(tx.db(),
+    auto updated = Sql::exec(m_database.connection(),
                              QStringLiteral("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
                              {Periods::toMs(m_clock()), id});
     if (!updated.ok())
         return updated.error();
     if (updated.value() == 0) {
-        auto known = Sql::scalar(tx.db(), QStringLiteral("SELECT 1 FROM api_keys WHERE id = ?"), {id});
+        auto known = Sql::scalar(m_database.connection(), QStringLiteral("SELECT 1 FROM api_keys WHERE id = ?"), {id});
         if (!known.ok())
             return known.error();
         if (!known.value())
             return Error::missing(ErrorCode::NotFound, QStringLiteral("API key"), id);
     }
-    return tx.commit();
+    return success();
 }
 
 Result<ApiKey> ApiKeys::verify(const QString& presented) const

@@ -131,10 +131,10 @@ public:
 
     Result<double> used(const Meter& meter, Period period, const TimeRange& window, const QDateTime& now) override
     {
-        if (!m_keep || !Rollups::rollsUp(meter)) {
-            m_keep = m_keep && Rollups::rollsUp(meter); // unique_count: counted from events, never kept
+        if (!Rollups::rollsUp(meter))
+            m_keep = false; // unique_count: counted from events, never kept
+        if (!m_keep)
             return LimitChecker::used(m_db, meter, m_customerId, period, now);
-        }
         const WindowBounds bounds = boundsOf(period, window);
         if (const CheckCache::Window* read = m_entry.window(meter.id, bounds.grain, bounds.fromMs, bounds.toMs))
             return read->aggregate().valueFor(meter.aggregation);

@@ -126,9 +126,8 @@ private Q_SLOTS:
         QVERIFY(!store->verifyApiKey(created->secret).ok()); // and stays refused
     }
 
-    // The same from another process: its own Database (own connections) on the same store. On SQLite the
-    // remembered key is checked against the write clock, which the revocation moves; unrelated writes move
-    // it too and the key stays valid.
+    // The same from another process: its own Database (own connections) on the same store. Writes elsewhere
+    // leave the remembered key valid; the revocation stops it at once.
     void revoke_byAnotherProcessStopsTheKeyAtOnce()
     {
         TestStore store;
