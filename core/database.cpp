@@ -121,6 +121,11 @@ QString Database::defaultPath()
     return folder + QStringLiteral("/Meterline/meterline.db");
 }
 
+Database::Kind Database::kindOf(const QSqlDatabase& connection)
+{
+    return connection.driverName() == QLatin1String("QPSQL") ? Kind::Postgres : Kind::Sqlite;
+}
+
 bool Database::isPostgres(const QString& spec)
 {
     return spec.startsWith(QLatin1String("postgresql://")) || spec.startsWith(QLatin1String("postgres://"));

@@ -49,6 +49,8 @@ public:
     static QSqlDatabase addQtConnection(const QString& spec, const QString& name);
 
     Kind kind() const { return m_kind; }
+    // The kind of a store connection (for code that is handed a connection, not the Database).
+    static Kind kindOf(const QSqlDatabase& connection);
     QString spec() const { return m_spec; }
     int schemaVersion() const { return m_schemaVersion; }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/checkcache.h"
+#include "core/eventtail.h"
 #include "core/ids.h"
 #include "core/ledger.h"
 #include "core/limitoverview.h"
@@ -254,13 +255,15 @@ Result<double> LimitChecker::used(
         return aggregate.value().valueFor(meter.aggregation);
     }
     // unique_count: distinct values of the dimension over the events of the window (the slower path).
-    QString sql = QStringLiteral("SELECT event_type, dimensions FROM events WHERE customer_id = ?");
-    QVariantList values{customerId};
-    if (!lifetime) {
-        sql += QStringLiteral(" AND ts >= ? AND ts < ?");
-        values << from << to;
-    }
-    auto q = Sql::run(db, sql, values);
+    const Database::Kind kind = Database::kindOf(db);
+    const EventTail::Query events =
+        lifetime ? EventTail::forCustomer(kind, QStringLiteral("event_type, dimensions"), customerId, {}, {})
+                 : EventTail::forCustomer(kind,
+                                          QStringLiteral("event_type, dimensions"),
+                                          customerId,
+                                          QStringLiteral(" AND ts >= ? AND ts < ?"),
+                                          {from, to});
+    auto q = Sql::run(db, events.sql, events.values);
     if (!q.ok())
         return q.error();
     QSet<QString> distinct;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/eventtail.h"
 #include "core/ids.h"
 #include "core/ledger.h"
 #include "core/periods.h"
@@ -42,7 +43,7 @@ Event eventFrom(const Sql::Statement& q)
 }
 
 const QString insertEventSql =
-    QStringLiteral("INSERT INTO events (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").arg(eventColumns);
+    QStringLiteral("INSERT INTO events (%1, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").arg(eventColumns);
 
 // Printable ASCII other than the quote and the backslash: JSON writes it as it is.
 bool isPlainJsonText(const QString& text)
@@ -298,7 +299,8 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
                                ts,
                                event.idempotencyKey.isEmpty() ? QVariant() : event.idempotencyKey,
                                event.reservationId.isEmpty() ? QVariant() : event.reservationId,
-                               ctx.nowMs});
+                               ctx.nowMs,
+                               EventTail::indexedValueOnInsert(ctx.kind)});
     if (!inserted.ok())
         return inserted.error();
 
@@ -360,6 +362,13 @@ Result<RecordResult> Recorder::recordIn(Context& ctx, const EventInput& input)
     return result;
 }
 
+Status Recorder::finish(Context& ctx)
+{
+    if (auto s = ctx.rollups.flush(ctx.db); !s.ok())
+        return s;
+    return EventTail::indexIfLong(ctx.db, ctx.kind);
+}
+
 Result<RecordResult> Recorder::record(const EventInput& input)
 {
     const qint64 now = Periods::toMs(m_clock());
@@ -376,7 +385,7 @@ Result<RecordResult> Recorder::record(const EventInput& input)
     auto result = recordIn(ctx, input);
     if (!result.ok() || result.value().duplicate)
         return result; // the guard rolls back: nothing was written
-    if (auto s = ctx.rollups.flush(ctx.db); !s.ok())
+    if (auto s = finish(ctx); !s.ok())
         return s.error();
     if (auto s = tx.commit(); !s.ok())
         return s.error();
@@ -403,7 +412,7 @@ Result<QList<Result<RecordResult>>> Recorder::recordAll(const QList<EventInput>&
             return result.error();
         results << std::move(result);
     }
-    if (auto s = ctx.rollups.flush(ctx.db); !s.ok())
+    if (auto s = finish(ctx); !s.ok())
         return s.error();
     if (auto s = tx.commit(); !s.ok())
         return s.error();
@@ -447,12 +456,8 @@ Result<EventPage> Recorder::events(const EventQuery& query) const
         return Error::invalid(QStringLiteral("limit must be 1-1000"), QStringLiteral("limit"));
     if (query.from.isValid() && query.to.isValid() && query.from >= query.to)
         return Error::invalid(QStringLiteral("from must be before to"), QStringLiteral("from"));
-    QString sql = QStringLiteral("SELECT %1, seq FROM events WHERE 1 = 1").arg(eventColumns);
+    QString sql; // the conditions, then the whole statement
     QVariantList values;
-    if (!query.customerId.isEmpty()) {
-        sql += QStringLiteral(" AND customer_id = ?");
-        values << query.customerId;
-    }
     if (!query.eventType.isEmpty()) {
         sql += QStringLiteral(" AND event_type = ?");
         values << query.eventType;
@@ -487,6 +492,14 @@ Result<EventPage> Recorder::events(const EventQuery& query) const
             return Error::invalid(QStringLiteral("cursor is not one this server made"), QStringLiteral("cursor"));
         sql += QStringLiteral(" AND (ts < ? OR (ts = ? AND seq < ?))");
         values << ts << ts << seq;
+    }
+    const QString columns = eventColumns + QStringLiteral(", seq");
+    if (query.customerId.isEmpty()) {
+        sql = QStringLiteral("SELECT %1 FROM events WHERE 1 = 1%2").arg(columns, sql);
+    } else {
+        EventTail::Query scoped = EventTail::forCustomer(m_database.kind(), columns, query.customerId, sql, values);
+        sql = scoped.sql;
+        values = scoped.values;
     }
     sql += QStringLiteral(" ORDER BY ts DESC, seq DESC LIMIT ?");
     values << query.limit + 1;

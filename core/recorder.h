@@ -33,6 +33,8 @@ public:
 private:
     struct Context; // one transaction's state, shared by the events of a batch
     Result<RecordResult> recordIn(Context& context, const EventInput& input);
+    // Before COMMIT: the transaction's rollups, and the event tail's indexing when it is due.
+    static Status finish(Context& context);
     // Runs each input in one transaction; a storage failure is returned alone and rolls back.
     Result<QList<Result<RecordResult>>> recordAll(const QList<EventInput>& inputs);
 

@@ -30,6 +30,12 @@ QString dialectSql(QString sql, Database::Kind kind)
     // A block-range index: a few kilobytes per million time-ordered rows instead of a B-tree's tens of
     // megabytes, and as good for month ranges because events arrive in time order. SQLite has only B-trees.
     sql.replace(QStringLiteral("{USING_BRIN}"), sqlite ? QString() : QStringLiteral("USING BRIN"));
+    // A statement of one dialect only: empty (skipped) on the other.
+    for (const auto& [token, mine] :
+         {std::pair{QStringLiteral("{SQLITE}"), sqlite}, std::pair{QStringLiteral("{POSTGRES}"), !sqlite}}) {
+        if (sql.startsWith(token))
+            return mine ? sql.mid(token.size()) : QString();
+    }
     return sql;
 }
 
@@ -156,6 +162,35 @@ const QList<Migration>& migrations()
              // memory. PostgreSQL servers keep no such cache and leave it at 0.
              QStringLiteral("INSERT INTO meta (key, value) VALUES ('write_clock', 0)"),
          }},
+        {8,
+         "events: per-customer indexes written in bulk on SQLite (indexed flag, events_indexed_through)",
+         {
+             // Each B-tree ordered by customer gets one page dirtied per event when a commit group spans many
+             // customers: two such indexes were most of a durable record's cost (docs/architecture.md, "The
+             // event tail"). On SQLite they become partial (WHERE indexed = 1); events are stored with
+             // indexed = 0 and flagged in bulk once the tail after events_indexed_through is long enough.
+             // The table is rebuilt to drop AUTOINCREMENT as well: events are never deleted, so the rowid
+             // (max + 1) is as monotonic and saves a sqlite_sequence write per event.
+             QStringLiteral("{SQLITE}CREATE TABLE events_v8 (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+                            " customer_id TEXT NOT NULL, event_type TEXT NOT NULL, value {DOUBLE} NOT NULL,"
+                            " dimensions TEXT NOT NULL, ts BIGINT NOT NULL, idempotency_key TEXT,"
+                            " reservation_id TEXT, created_at BIGINT NOT NULL, indexed INTEGER NOT NULL DEFAULT 1)"),
+             QStringLiteral("{SQLITE}INSERT INTO events_v8 (seq, id, customer_id, event_type, value, dimensions, ts,"
+                            " idempotency_key, reservation_id, created_at) SELECT seq, id, customer_id, event_type,"
+                            " value, dimensions, ts, idempotency_key, reservation_id, created_at FROM events"),
+             QStringLiteral("{SQLITE}DROP TABLE events"),
+             QStringLiteral("{SQLITE}ALTER TABLE events_v8 RENAME TO events"),
+             QStringLiteral("{SQLITE}DELETE FROM sqlite_sequence WHERE name = 'events'"),
+             QStringLiteral("{SQLITE}CREATE INDEX events_customer_ts ON events (customer_id, ts) WHERE indexed = 1"),
+             QStringLiteral("{SQLITE}CREATE INDEX events_customer_type_ts ON events (customer_id, event_type, ts)"
+                            " WHERE indexed = 1"),
+             QStringLiteral("{SQLITE}CREATE INDEX events_ts ON events (ts)"),
+             // PostgreSQL writes every event indexed (its WAL logs index tuples, not pages): the column is
+             // there so that one INSERT serves both; its mark is not read.
+             QStringLiteral("{POSTGRES}ALTER TABLE events ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1"),
+             QStringLiteral("INSERT INTO meta (key, value) VALUES ('events_indexed_through',"
+                            " (SELECT COALESCE(MAX(seq), 0) FROM events))"),
+         }},
     };
     return list;
 }
@@ -235,7 +270,10 @@ Result<int> migrate(QSqlDatabase& db, Database::Kind kind, int target)
             continue;
         }
         for (const QString& statement : m.statements) {
-            if (auto s = exec(db, dialectSql(statement, kind)); !s.ok()) {
+            const QString sql = dialectSql(statement, kind);
+            if (sql.isEmpty())
+                continue; // the other dialect's
+            if (auto s = exec(db, sql); !s.ok()) {
                 exec(db, QStringLiteral("ROLLBACK")).ok();
                 qCWarning(lcStore) << "migration" << m.version << "failed:" << s.error().message;
                 return s.error();

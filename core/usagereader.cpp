@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/eventtail.h"
 #include "core/invoicecsv.h"
 #include "core/periods.h"
 #include "core/rollups.h"
@@ -142,17 +143,18 @@ Result<Cells> collect(const QSqlDatabase& db, const Collect& c)
         return cells;
     }
 
-    QString sql = QStringLiteral("SELECT customer_id, event_type, value, dimensions, ts FROM events WHERE 1 = 1");
+    const QString columns = QStringLiteral("customer_id, event_type, value, dimensions, ts");
+    QString conditions;
     QVariantList values;
-    if (!c.customerId.isEmpty()) {
-        sql += QStringLiteral(" AND customer_id = ?");
-        values << c.customerId;
-    }
     if (c.range.from.isValid()) {
-        sql += QStringLiteral(" AND ts >= ? AND ts < ?");
+        conditions = QStringLiteral(" AND ts >= ? AND ts < ?");
         values << Periods::toMs(c.range.from) << Periods::toMs(c.range.to);
     }
-    auto q = Sql::run(db, sql, values);
+    const EventTail::Query events =
+        c.customerId.isEmpty()
+            ? EventTail::Query{QStringLiteral("SELECT %1 FROM events WHERE 1 = 1%2").arg(columns, conditions), values}
+            : EventTail::forCustomer(Database::kindOf(db), columns, c.customerId, conditions, values);
+    auto q = Sql::run(db, events.sql, events.values);
     if (!q.ok())
         return q.error();
     while (q.value().next()) {

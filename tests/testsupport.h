@@ -50,6 +50,18 @@ inline QDateTime utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0, int
     return QDateTime(QDate(y, mo, d), QTime(h, mi, s, ms), QTimeZone::utc());
 }
 
+// A meter over the events whose type matches eventType ("llm.*" by prefix); dimension is unique_count's.
+inline Meter meter(const QString& id, Aggregation aggregation, const QString& eventType, const QString& dimension = {})
+{
+    Meter m;
+    m.id = id;
+    m.name = id;
+    m.aggregation = aggregation;
+    m.eventTypes = {eventType};
+    m.dimension = dimension;
+    return m;
+}
+
 // Where one test's store lives. Without METERLINE_TEST_DB: a file in a fresh temporary folder. With
 // METERLINE_TEST_DB=postgresql://… (the test command starts a private server and sets it): a fresh schema on
 // that server, the store's connections confined to it by search_path, dropped when the test ends.
