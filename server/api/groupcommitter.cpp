@@ -1,6 +1,7 @@
 #include "server/api/groupcommitter.h"
 
 #include <QThread>
+#include <algorithm>
 #include <optional>
 
 #include "core/database.h"
@@ -53,21 +54,17 @@ std::shared_ptr<GroupCommitter::Home> GroupCommitter::callerHome()
 namespace
 {
 
-// Runs done(result) on the caller's thread while it lives, else here.
-template <typename T>
-void answer(const std::shared_ptr<GroupCommitter::Home>& home, std::function<void(T)> done, T result)
+// Runs job on the caller's thread while it lives (one queued call), else here.
+template <typename Job> void runAtHome(const std::shared_ptr<GroupCommitter::Home>& home, Job job)
 {
     if (home) {
         QMutexLocker lock(&home->mutex);
         if (home->object) {
-            QMetaObject::invokeMethod(
-                home->object,
-                [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); },
-                Qt::QueuedConnection);
+            QMetaObject::invokeMethod(home->object, std::move(job), Qt::QueuedConnection);
             return;
         }
     }
-    done(std::move(result));
+    job();
 }
 
 Error shuttingDown()
@@ -101,9 +98,9 @@ bool GroupCommitter::enqueue(std::variant<Pending, PendingBatch>& job)
 
 void GroupCommitter::submit(EventInput input, Done done)
 {
-    std::variant<Pending, PendingBatch> job = Pending{std::move(input), std::move(done), callerHome()};
+    std::variant<Pending, PendingBatch> job = Pending{std::move(input), Caller{std::move(done), callerHome()}};
     if (!enqueue(job))
-        std::get<Pending>(job).done(shuttingDown());
+        std::get<Pending>(job).caller.done(shuttingDown());
 }
 
 void GroupCommitter::submitBatch(QList<EventInput> inputs, BatchDone done)
@@ -124,10 +121,49 @@ void GroupCommitter::stop()
         m_thread.join();
 }
 
+void GroupCommitter::answerGroup(std::vector<Caller>& callers, QList<Result<RecordResult>>& results)
+{
+    struct Answer
+    {
+        Done done;
+        Result<RecordResult> result;
+    };
+    struct HomeAnswers
+    {
+        std::shared_ptr<Home> home; // null: the callers without an event loop, answered here
+        size_t count = 0;
+        std::vector<Answer> answers;
+    };
+    // Few homes, one per HTTP worker thread: a linear search. Counted first, so that each list is allocated once.
+    std::vector<HomeAnswers> homes;
+    std::vector<size_t> homeOf;
+    homeOf.reserve(callers.size());
+    for (const Caller& caller : callers) {
+        size_t h = 0;
+        while (h < homes.size() && homes[h].home != caller.home)
+            ++h;
+        if (h == homes.size())
+            homes.push_back(HomeAnswers{caller.home, 0, {}});
+        ++homes[h].count;
+        homeOf.push_back(h);
+    }
+    for (HomeAnswers& home : homes)
+        home.answers.reserve(home.count);
+    for (size_t i = 0; i < callers.size(); ++i)
+        homes[homeOf[i]].answers.push_back(Answer{std::move(callers[i].done), std::move(results[qsizetype(i)])});
+    for (HomeAnswers& home : homes) {
+        runAtHome(home.home, [answers = std::move(home.answers)]() mutable {
+            for (Answer& answer : answers)
+                answer.done(std::move(answer.result));
+        });
+    }
+}
+
 void GroupCommitter::run()
 {
     for (;;) {
-        std::vector<Pending> group;
+        QList<EventInput> inputs;
+        std::vector<Caller> callers;
         std::optional<PendingBatch> batch;
         {
             QMutexLocker lock(&m_mutex);
@@ -140,23 +176,28 @@ void GroupCommitter::run()
                 m_queue.pop_front();
             }
             // The single events up to the next batch, at most m_maxGroup of them.
-            while (!batch && !m_queue.empty() && group.size() < size_t(m_maxGroup)
+            if (!batch) {
+                const qsizetype room = std::min(qsizetype(m_queue.size()), qsizetype(m_maxGroup));
+                inputs.reserve(room);
+                callers.reserve(size_t(room));
+            }
+            while (!batch && !m_queue.empty() && inputs.size() < m_maxGroup
                    && std::holds_alternative<Pending>(m_queue.front())) {
-                group.push_back(std::get<Pending>(std::move(m_queue.front())));
+                Pending& pending = std::get<Pending>(m_queue.front());
+                inputs.append(std::move(pending.input));
+                callers.push_back(std::move(pending.caller));
                 m_queue.pop_front();
             }
         }
         if (batch) {
-            answer(batch->home, std::move(batch->done), m_service.recordBatch(batch->inputs));
+            runAtHome(batch->home,
+                      [done = std::move(batch->done), result = m_service.recordBatch(batch->inputs)]() mutable {
+                          done(std::move(result));
+                      });
             continue;
         }
-        QList<EventInput> inputs;
-        inputs.reserve(qsizetype(group.size()));
-        for (const Pending& p : group)
-            inputs << p.input;
         QList<Result<RecordResult>> results = m_service.recordEach(inputs);
-        for (size_t i = 0; i < group.size(); ++i)
-            answer(group[i].home, std::move(group[i].done), std::move(results[qsizetype(i)]));
+        answerGroup(callers, results);
     }
     m_service.database().releaseThreadConnection();
 }

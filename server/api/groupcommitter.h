@@ -7,6 +7,7 @@
 #include <memory>
 #include <thread>
 #include <variant>
+#include <vector>
 
 #include "core/service.h"
 
@@ -17,9 +18,10 @@ namespace Meterline::Api
 // gathered while the previous group commits and land together in one transaction (one fsync). Each caller
 // is answered after the commit that holds its event — never before — so an acknowledged event is durable.
 // The committer's thread is what limits records per second, so done runs on the caller's thread when that
-// thread runs an event loop (an HTTP worker builds its own answer); otherwise on the committer's. Batches run
-// on the same thread, each in its own transaction between groups, so that no HTTP worker waits for SQLite's
-// write lock.
+// thread runs an event loop (an HTTP worker builds its own answer); otherwise on the committer's. A group's
+// answers for one thread go there together, in order, as one queued call: one wakeup per thread and group,
+// not one per event. Batches run on the same thread, each in its own transaction between groups, so that no
+// HTTP worker waits for SQLite's write lock.
 class GroupCommitter
 {
 public:
@@ -39,11 +41,16 @@ public:
 private:
     void run();
 
+    // Who waits for an answer, and where it is to run.
+    struct Caller
+    {
+        Done done;
+        std::shared_ptr<Home> home;
+    };
     struct Pending
     {
         EventInput input;
-        Done done;
-        std::shared_ptr<Home> home;
+        Caller caller;
     };
     struct PendingBatch
     {
@@ -52,6 +59,8 @@ private:
         std::shared_ptr<Home> home;
     };
     static std::shared_ptr<Home> callerHome();
+    // Answers a committed group: one posted call per home thread, which runs that thread's answers in order.
+    static void answerGroup(std::vector<Caller>& callers, QList<Result<RecordResult>>& results);
     // Queues job (moving it) unless stopping; false, and job untouched, when it was not queued.
     bool enqueue(std::variant<Pending, PendingBatch>& job);
     Service& m_service;

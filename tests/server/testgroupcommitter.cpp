@@ -3,8 +3,11 @@
 // (so the answer is built off the committer's thread), on the committer's thread otherwise; after stop()
 // nothing is taken.
 
+#include <QEventLoop>
 #include <QSemaphore>
 #include <QThread>
+#include <QTimer>
+#include <thread>
 
 #include "server/api/groupcommitter.h"
 #include "testsupport.h"
@@ -48,6 +51,51 @@ double usedTokens(TestStore& store)
     return usage.ok() ? usage->value : -1;
 }
 
+// Holds the committer's thread inside an answer until released, so that whatever is submitted meanwhile lands in
+// the next group, whole. Made on a thread without an event loop (the held answer runs on the committer's).
+class CommitterHold
+{
+public:
+    explicit CommitterHold(GroupCommitter& committer)
+    {
+        committer.submit(tokens(1), [this](Result<RecordResult>) {
+            m_committerThread = QThread::currentThread();
+            m_held.release();
+            m_gate.acquire();
+        });
+    }
+    ~CommitterHold() { release(); } // never leaves the committer stuck, even when a check failed
+
+    bool waitUntilHeld() { return m_held.tryAcquire(1, 10'000); }
+    void release()
+    {
+        if (!m_released.exchange(true))
+            m_gate.release();
+    }
+    QThread* committerThread() const { return m_committerThread; }
+
+private:
+    QSemaphore m_held;
+    QSemaphore m_gate;
+    std::atomic<bool> m_released = false;
+    QThread* m_committerThread = nullptr;
+};
+
+// Counts the queued calls delivered to plain QObjects of this (the main) thread: the committer's answers.
+class QueuedCallCounter : public QObject
+{
+public:
+    int count = 0;
+
+protected:
+    bool eventFilter(QObject* receiver, QEvent* event) override
+    {
+        if (event->type() == QEvent::MetaCall && receiver->metaObject() == &QObject::staticMetaObject)
+            ++count;
+        return false;
+    }
+};
+
 } // namespace
 
 class TestGroupCommitter : public QObject
@@ -58,6 +106,9 @@ private slots:
     void answersOnTheCallersEventLoopThread();
     void withoutEventLoop_answersOnTheCommittersThread();
     void batchesAndSinglesAllLand();
+    void groupFromTwoThreads_eachThreadAnsweredInOrder_inOneCall();
+    void callerThreadEnded_answeredOnTheCommittersThread();
+    void stop_drainsWhatWasQueued();
     void afterStop_nothingIsTaken();
 };
 
@@ -148,6 +199,133 @@ void TestGroupCommitter::batchesAndSinglesAllLand()
     QCOMPARE(rejected.loadRelaxed(), 20);
     QCOMPARE(accepted.loadRelaxed(), 20);
     QCOMPARE(usedTokens(store), 180.0 + 20 * 10);
+}
+
+// One group holds events of the main thread and of another event-loop thread, interleaved: each thread gets its
+// own answers, on itself, in submission order, all of them in one queued call (one wakeup per thread and group).
+void TestGroupCommitter::groupFromTwoThreads_eachThreadAnsweredInOrder_inOneCall()
+{
+    TestStore store;
+    QVERIFY(seed(store));
+    GroupCommitter committer(store.service());
+    CommitterHold hold(committer);
+    QVERIFY(hold.waitUntilHeld());
+    QThread other;
+    other.start();
+    QObject otherAnchor;
+    otherAnchor.moveToThread(&other);
+
+    constexpr int PerThread = 20;
+    QList<int> mainOrder;
+    QList<int> otherOrder;
+    bool mainOnMain = true;
+    bool otherOnOther = true;
+    QSemaphore otherAnswered;
+    QueuedCallCounter counter;
+    QEventLoop loop;
+    QMetaObject::invokeMethod(
+        &loop,
+        [&] {
+            for (int i = 0; i < PerThread; ++i) {
+                committer.submit(tokens(1), [&, i](Result<RecordResult> r) {
+                    mainOnMain =
+                        mainOnMain && r.ok() && QThread::currentThread() == QCoreApplication::instance()->thread();
+                    mainOrder << i;
+                    if (mainOrder.size() == PerThread)
+                        loop.quit();
+                });
+                QMetaObject::invokeMethod(
+                    &otherAnchor,
+                    [&, i] {
+                        committer.submit(tokens(2), [&, i](Result<RecordResult> r) {
+                            otherOnOther = otherOnOther && r.ok() && QThread::currentThread() == &other;
+                            otherOrder << i;
+                            if (otherOrder.size() == PerThread)
+                                otherAnswered.release();
+                        });
+                    },
+                    Qt::BlockingQueuedConnection);
+            }
+            QCoreApplication::instance()->installEventFilter(&counter);
+            hold.release(); // all 40 events are queued: the next group takes them together
+        },
+        Qt::QueuedConnection);
+    QTimer::singleShot(10'000, &loop, &QEventLoop::quit);
+    loop.exec();
+    QCoreApplication::instance()->removeEventFilter(&counter);
+    QVERIFY(otherAnswered.tryAcquire(1, 10'000));
+    other.quit();
+    other.wait();
+
+    QList<int> inOrder;
+    for (int i = 0; i < PerThread; ++i)
+        inOrder << i;
+    QCOMPARE(mainOrder, inOrder);
+    QCOMPARE(otherOrder, inOrder);
+    QVERIFY(mainOnMain);
+    QVERIFY(otherOnOther);
+    QCOMPARE(counter.count, 1); // the main thread's 20 answers came in one queued call
+    QCOMPARE(usedTokens(store), 1.0 + PerThread * 1 + PerThread * 2);
+}
+
+// A caller whose thread ran an event loop but has ended by the time its group commits is answered on the
+// committer's thread (there is no one left to run a posted answer).
+void TestGroupCommitter::callerThreadEnded_answeredOnTheCommittersThread()
+{
+    TestStore store;
+    QVERIFY(seed(store));
+    GroupCommitter committer(store.service());
+    CommitterHold hold(committer);
+    QVERIFY(hold.waitUntilHeld());
+    QSemaphore answered;
+    QThread* answeredOn = nullptr;
+    bool ok = false;
+    // A std::thread, joined: its thread_local state (the caller's home) is gone after join().
+    std::thread caller([&] {
+        QEventLoop loop;
+        QMetaObject::invokeMethod(
+            &loop,
+            [&] {
+                committer.submit(tokens(4), [&](Result<RecordResult> r) {
+                    ok = r.ok();
+                    answeredOn = QThread::currentThread();
+                    answered.release();
+                });
+                loop.quit();
+            },
+            Qt::QueuedConnection);
+        loop.exec();
+    });
+    caller.join();
+    hold.release();
+    QVERIFY(answered.tryAcquire(1, 10'000));
+    QVERIFY(ok);
+    QCOMPARE(answeredOn, hold.committerThread());
+    QCOMPARE(usedTokens(store), 5.0);
+}
+
+// stop() while events wait in the queue: they are committed and answered before the thread ends.
+void TestGroupCommitter::stop_drainsWhatWasQueued()
+{
+    TestStore store;
+    QVERIFY(seed(store));
+    GroupCommitter committer(store.service());
+    CommitterHold hold(committer);
+    QVERIFY(hold.waitUntilHeld());
+    QAtomicInt created = 0;
+    for (int i = 0; i < 5; ++i)
+        committer.submit(tokens(10), [&](Result<RecordResult> r) {
+            if (r.ok())
+                created.ref();
+        });
+    std::thread releaser([&] {
+        QThread::msleep(50); // stop() below is waiting for the committer by then
+        hold.release();
+    });
+    committer.stop();
+    releaser.join();
+    QCOMPARE(created.loadRelaxed(), 5);
+    QCOMPARE(usedTokens(store), 51.0);
 }
 
 void TestGroupCommitter::afterStop_nothingIsTaken()
