@@ -303,7 +303,9 @@ void ApiServer::handle(const Http::Request& request, const Http::Responder& resp
 
     const RouteContext context{request, match.params, keyId};
     if (route.handleAsync) {
-        route.handleAsync(context, [finish, keyId](Http::Response response) { finish(std::move(response), keyId); });
+        route.handleAsync(context, [finish = std::move(finish), keyId](Http::Response response) {
+            finish(std::move(response), keyId);
+        });
         return;
     }
     finish(route.handle(context), keyId);
@@ -353,15 +355,15 @@ void ApiServer::addIngestRoutes()
 
     Route record{"POST", QStringLiteral("/v1/events"), Access::Ingest, BodyCap, {}, {}};
     record.handleAsync = [this](const RouteContext& ctx, std::function<void(Http::Response)> done) {
-        auto input = decodedBody(ctx, eventInputFrom);
+        auto input = eventInputFromBody(ctx.request.body); // flat bodies without a QJsonDocument
         if (!input.ok())
             return done(fail(input.error()));
-        EventInput event = input.value();
+        EventInput event = std::move(input).value();
         auto key = idempotencyKey(ctx.request, event.idempotencyKey);
         if (!key.ok())
             return done(fail(key.error()));
-        event.idempotencyKey = key.value();
-        m_committer.submit(std::move(event), [this, done](Result<RecordResult> result) {
+        event.idempotencyKey = std::move(key).value();
+        m_committer.submit(std::move(event), [this, done = std::move(done)](Result<RecordResult> result) {
             if (!result.ok())
                 return done(fail(result.error()));
             if (!result->duplicate)

@@ -38,6 +38,9 @@ public:
         return m_at != m_end && *m_at == c;
     }
 
+    // Where the scanner stands: right after the last token taken, or at the one peeked at.
+    const char* position() const { return m_at; }
+
     // The next token is the literal word (true, false, null): consumed.
     bool word(QByteArrayView literal)
     {
@@ -100,29 +103,40 @@ private:
     const char* m_end;
 };
 
-} // namespace
-
-std::optional<FlatJsonObject> FlatJsonObject::parse(QByteArrayView body)
+// The members of the object at the scanner into members; nested objects only when allowed (one level).
+bool readObject(FlatScanner& scan,
+                QVarLengthArray<FlatJsonObject::Member, FlatJsonObject::MaxMembers>& members,
+                bool nestedAllowed)
 {
+    using Member = FlatJsonObject::Member;
     using Kind = Member::Kind;
-    FlatScanner scan(body);
     if (!scan.take('{'))
-        return std::nullopt;
-    FlatJsonObject object;
+        return false;
     if (scan.take('}'))
-        return scan.atEnd() ? std::optional(object) : std::nullopt;
+        return true;
     do {
         const auto key = scan.plainString();
-        if (!key || object.find(*key) || object.m_members.size() == MaxMembers || !scan.take(':'))
-            return std::nullopt;
+        if (!key || members.size() == FlatJsonObject::MaxMembers || !scan.take(':'))
+            return false;
+        for (const Member& m : members) {
+            if (m.key == *key)
+                return false;
+        }
         Member member;
         member.key = *key;
         if (scan.peek('"')) {
             const auto text = scan.plainString();
             if (!text)
-                return std::nullopt;
+                return false;
             member.kind = Kind::String;
             member.text = *text;
+        } else if (scan.peek('{')) {
+            QVarLengthArray<Member, FlatJsonObject::MaxMembers> nested;
+            const char* start = scan.position();
+            if (!nestedAllowed || !readObject(scan, nested, false))
+                return false;
+            member.kind = Kind::Object;
+            member.text = QByteArrayView(start, scan.position() - start);
         } else if (scan.word("true")) {
             member.kind = Kind::True;
         } else if (scan.word("false")) {
@@ -132,13 +146,22 @@ std::optional<FlatJsonObject> FlatJsonObject::parse(QByteArrayView body)
         } else {
             const auto integer = scan.smallInteger();
             if (!integer)
-                return std::nullopt;
+                return false;
             member.kind = Kind::Integer;
             member.integer = *integer;
         }
-        object.m_members.append(member);
+        members.append(member);
     } while (scan.take(','));
-    if (!scan.take('}') || !scan.atEnd())
+    return scan.take('}');
+}
+
+} // namespace
+
+std::optional<FlatJsonObject> FlatJsonObject::parse(QByteArrayView body)
+{
+    FlatScanner scan(body);
+    FlatJsonObject object;
+    if (!readObject(scan, object.m_members, true) || !scan.atEnd())
         return std::nullopt;
     return object;
 }

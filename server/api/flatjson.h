@@ -6,7 +6,8 @@
 //
 // Only a strict subset of JSON is taken: one object whose keys and string values are printable ASCII without
 // escapes, and whose values are such strings, whole numbers of at most 15 digits (exact as doubles), true,
-// false or null; at most MaxMembers members, no key twice. Anything else, valid or not, is "not flat"
+// false, null, or an object of such values one level deep (a record's "dimensions"); at most MaxMembers
+// members in each object, no key twice. Anything else, valid or not, is "not flat"
 // (nullopt): the caller then parses the body in full with parseObject, which also words every error. So a
 // body taken here decodes to what QJsonDocument would have made of it.
 
@@ -30,15 +31,17 @@ public:
             Integer,
             True,
             False,
-            Null
+            Null,
+            Object
         };
         QByteArrayView key;
         Kind kind = Kind::Null;
-        QByteArrayView text; // String: the characters between the quotes (a view into the body)
+        QByteArrayView text; // String: the characters between the quotes; Object: the whole {…} (views into the body)
         qint64 integer = 0;  // Integer
     };
 
-    // The members of body, or nullopt when body is not such a flat object.
+    // The members of body, or nullopt when body is not such a flat object. An Object member's members are
+    // parse(member.text).
     static std::optional<FlatJsonObject> parse(QByteArrayView body);
 
     const QVarLengthArray<Member, MaxMembers>& members() const { return m_members; }

@@ -50,6 +50,10 @@ Result<Limit> limitFrom(const QJsonObject& body, const QString& pathId = {});
 // POST /v1/events {customerId, eventType, value?, dimensions?, timestamp?, idempotencyKey?, reservationId?}.
 // (The Idempotency-Key header is the route's business.)
 Result<EventInput> eventInputFrom(const QJsonObject& body);
+// The same from the raw body: a flat body (FlatJsonObject: plain members, dimensions an object of plain strings,
+// a whole value) is read without a QJsonDocument; any other body goes through parseObject and eventInputFrom,
+// which word every error. Either way the result is the same.
+Result<EventInput> eventInputFromBody(const QByteArray& body);
 // POST /v1/events/batch {events: [...]}: at most MaxBatchEvents. The outer result fails for a bad envelope;
 // each element then decodes on its own (fields "events[3].value"), so the route can reject some events and
 // still record the others.
