@@ -1,5 +1,7 @@
 #include "core/eventtail.h"
 
+#include <algorithm>
+
 #include "core/sql.h"
 
 namespace Meterline::EventTail
@@ -32,10 +34,12 @@ Query forCustomer(Database::Kind kind,
     return query;
 }
 
-Status indexIfLong(const QSqlDatabase& db, Database::Kind kind)
+namespace
 {
-    if (kind != Database::Kind::Sqlite)
-        return success();
+
+// Flags the tail when it is at least minimum events long; the number flagged.
+Result<int> indexTail(const QSqlDatabase& db, qint64 minimum)
+{
     auto q = Sql::run(db,
                       QStringLiteral("SELECT (SELECT value FROM meta WHERE key = 'events_indexed_through'),"
                                      " (SELECT MAX(seq) FROM events)"));
@@ -45,8 +49,8 @@ Status indexIfLong(const QSqlDatabase& db, Database::Kind kind)
         return Error::storage(QStringLiteral("meta.events_indexed_through is missing"));
     const qint64 mark = q.value().value(0).toLongLong();
     const qint64 last = q.value().value(1).toLongLong();
-    if (last - mark < TailLength)
-        return success();
+    if (last - mark < std::max<qint64>(minimum, 1))
+        return 0;
     auto flagged = Sql::exec(
         db, QStringLiteral("UPDATE events SET indexed = 1 WHERE seq > ? AND seq <= ? AND indexed = 0"), {mark, last});
     if (!flagged.ok())
@@ -55,7 +59,33 @@ Status indexIfLong(const QSqlDatabase& db, Database::Kind kind)
         Sql::exec(db, QStringLiteral("UPDATE meta SET value = ? WHERE key = 'events_indexed_through'"), {last});
     if (!moved.ok())
         return moved.error();
-    return success();
+    return int(last - mark);
+}
+
+} // namespace
+
+Status indexIfLong(const QSqlDatabase& db, Database::Kind kind)
+{
+    if (kind != Database::Kind::Sqlite)
+        return success();
+    auto flagged = indexTail(db, TailLength);
+    return flagged.ok() ? success() : Status(flagged.error());
+}
+
+Result<int> indexAll(Database& database)
+{
+    if (database.kind() != Database::Kind::Sqlite)
+        return 0;
+    Sql::WriteTransaction tx(database);
+    if (auto s = tx.begin(); !s.ok())
+        return s.error();
+    tx.describeChanges(); // flags only: nothing a limit check reads
+    auto flagged = indexTail(tx.db(), 1);
+    if (!flagged.ok())
+        return flagged.error();
+    if (auto s = tx.commit(); !s.ok())
+        return s.error();
+    return flagged.value();
 }
 
 } // namespace Meterline::EventTail

@@ -25,7 +25,7 @@ namespace Meterline
 namespace EventTail
 {
 
-constexpr int TailLength = 1024;
+constexpr int TailLength = 4096;
 
 // The value stored events get in their `indexed` column.
 int indexedValueOnInsert(Database::Kind kind);
@@ -47,6 +47,9 @@ Query forCustomer(Database::Kind kind,
 
 // Inside a write transaction that stored events: flags the tail when it has reached TailLength events.
 Status indexIfLong(const QSqlDatabase& db, Database::Kind kind);
+// Flags whatever tail there is, in a transaction of its own: for a writer that has been idle a while, so that
+// reads do not scan a tail that no longer grows. The number of events flagged.
+Result<int> indexAll(Database& database);
 
 } // namespace EventTail
 

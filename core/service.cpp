@@ -3,6 +3,7 @@
 #include "core/apikeys.h"
 #include "core/catalog.h"
 #include "core/database.h"
+#include "core/eventtail.h"
 #include "core/ledger.h"
 #include "core/limitchecker.h"
 #include "core/recorder.h"
@@ -137,6 +138,10 @@ Result<BatchResult> Service::recordBatch(const QList<EventInput>& inputs)
 QList<Result<RecordResult>> Service::recordEach(const QList<EventInput>& inputs)
 {
     return Sql::retrying(m_database, [&] { return m_recorder->recordEach(inputs); });
+}
+Result<int> Service::indexEventTail()
+{
+    return Sql::retrying(m_database, [&] { return EventTail::indexAll(m_database); });
 }
 Result<EventPage> Service::events(const EventQuery& query) const
 {

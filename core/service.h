@@ -71,6 +71,9 @@ public:
     // Group commit: each input gets its own answer, all land in one transaction (one durable commit).
     // A storage failure fails them all; nothing is half-written.
     QList<Result<RecordResult>> recordEach(const QList<EventInput>& inputs);
+    // SQLite: moves the events not yet in the per-customer indexes into them (core/eventtail.h); a writer
+    // calls it when it has been idle a while. The number moved (0 on PostgreSQL).
+    Result<int> indexEventTail();
     Result<EventPage> events(const EventQuery& query) const;
     Result<Reservation> reservation(const QString& id) const;
 

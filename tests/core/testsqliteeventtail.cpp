@@ -214,6 +214,29 @@ private Q_SLOTS:
         QCOMPARE(t.unindexedAtOrBelowMark, 0);
     }
 
+    // An idle writer flags a short tail at once (Service::indexEventTail), and an empty one costs nothing.
+    void indexEventTail_flagsAShortTail()
+    {
+        TestStore store;
+        CHECKED(setUpCatalog(store));
+        auto none = store->indexEventTail();
+        VERIFY_OK(none);
+        QCOMPARE(none.value(), 0);
+        const QList<EventInput> events = usageEvents({Acme, Beta}, 3, utc(2026, 3, 2));
+        VERIFY_OK(store->recordBatch(events));
+        QCOMPARE(tailState(store.db()).unindexed, 3);
+        auto flagged = store->indexEventTail();
+        VERIFY_OK(flagged);
+        QCOMPARE(flagged.value(), 3);
+        const TailState t = tailState(store.db());
+        QCOMPARE(t.mark, 3);
+        QCOMPARE(t.unindexed, 0);
+        auto again = store->indexEventTail();
+        VERIFY_OK(again);
+        QCOMPARE(again.value(), 0);
+        CHECKED(verifyReads(store, {events[0], events[2]})); // Acme's
+    }
+
     // A group commit (the server's recordEach) that crosses TailLength flags in its own transaction.
     void recordEach_crossingTailLength_flagsEverythingItStored()
     {
