@@ -271,7 +271,7 @@ private Q_SLOTS:
         CHECKED(recordSome(300));          // all in the tail
         QCOMPARE(tailState(store.db()).mark, 0);
         CHECKED(verifyReads(store, acme));
-        CHECKED(recordSome(EventTail::TailLength)); // flags all 1,324
+        CHECKED(recordSome(EventTail::TailLength)); // flags all 300 + TailLength
         QCOMPARE(tailState(store.db()).mark, 300 + EventTail::TailLength);
         CHECKED(recordSome(500)); // indexed rows and a tail
         TailState t = tailState(store.db());
