@@ -174,6 +174,9 @@ private Q_SLOTS:
         QTest::addRow("unknown members ignored")
             << QByteArray("{\"x\":true,\"customerId\":\"c\",\"y\":{\"z\":[1]},\"w\":\"é\"}");
         QTest::addRow("flat unknown members") << QByteArray("{\"x\":true,\"customerId\":\"c\",\"y\":null,\"w\":7}");
+        QTest::addRow("unknown object member") << QByteArray("{\"x\":{\"y\":\"z\"},\"customerId\":\"c\"}");
+        QTest::addRow("customer an object") << QByteArray("{\"customerId\":{\"id\":\"c\"}}");
+        QTest::addRow("meter an object") << QByteArray("{\"customerId\":\"c\",\"meterId\":{}}");
         QTest::addRow("empty customer") << QByteArray("{\"customerId\":\"\"}");
         QTest::addRow("empty meter") << QByteArray("{\"customerId\":\"c\",\"meterId\":\"\"}");
         QTest::addRow("escaped customer") << QByteArray("{\"customerId\":\"c\\u0041\"}");
