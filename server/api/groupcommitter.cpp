@@ -1,10 +1,12 @@
 #include "server/api/groupcommitter.h"
 
+#include <QDeadlineTimer>
 #include <QThread>
 #include <algorithm>
 #include <optional>
 
 #include "core/database.h"
+#include "core/logging.h"
 
 namespace Meterline::Api
 {
@@ -161,14 +163,26 @@ void GroupCommitter::answerGroup(std::vector<Caller>& callers, QList<Result<Reco
 
 void GroupCommitter::run()
 {
+    bool tailGrew = false; // events were recorded since the event tail was last moved
     for (;;) {
         QList<EventInput> inputs;
         std::vector<Caller> callers;
         std::optional<PendingBatch> batch;
         {
             QMutexLocker lock(&m_mutex);
-            while (m_queue.empty() && !m_stopping)
-                m_wake.wait(&m_mutex);
+            while (m_queue.empty() && !m_stopping) {
+                if (!tailGrew) {
+                    m_wake.wait(&m_mutex);
+                } else if (!m_wake.wait(&m_mutex, QDeadlineTimer(IdleBeforeIndexingMs))) {
+                    // Idle a while: reads should not keep scanning a tail that no longer grows. Submitters go
+                    // on queueing meanwhile.
+                    lock.unlock();
+                    if (auto moved = m_service.indexEventTail(); !moved.ok())
+                        qCWarning(lcStore) << "cannot index the event tail:" << moved.error().message;
+                    tailGrew = false;
+                    lock.relock();
+                }
+            }
             if (m_queue.empty() && m_stopping)
                 break;
             if (auto* first = std::get_if<PendingBatch>(&m_queue.front())) {
@@ -189,6 +203,7 @@ void GroupCommitter::run()
                 m_queue.pop_front();
             }
         }
+        tailGrew = true;
         if (batch) {
             runAtHome(batch->home,
                       [done = std::move(batch->done), result = m_service.recordBatch(batch->inputs)]() mutable {

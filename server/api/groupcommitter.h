@@ -21,7 +21,8 @@ namespace Meterline::Api
 // thread runs an event loop (an HTTP worker builds its own answer); otherwise on the committer's. A group's
 // answers for one thread go there together, in order, as one queued call: one wakeup per thread and group,
 // not one per event. Batches run on the same thread, each in its own transaction between groups, so that no
-// HTTP worker waits for SQLite's write lock.
+// HTTP worker waits for SQLite's write lock. After a quiet while, the committer moves the event tail into the
+// per-customer indexes (core/eventtail.h), so that reads stop scanning it.
 class GroupCommitter
 {
 public:
@@ -37,6 +38,9 @@ public:
     void stop();
 
     struct Home; // where a caller is answered: its thread, while it lives
+
+    // Quiet time after the last record before the committer moves the event tail into the indexes.
+    static constexpr int IdleBeforeIndexingMs = 200;
 
 private:
     void run();

@@ -1,10 +1,11 @@
 // The group committer (server/api/groupcommitter.h): single records and batches written by one thread in
 // arrival order, each caller answered after its commit on its own thread when that thread runs an event loop
 // (so the answer is built off the committer's thread), on the committer's thread otherwise; after stop()
-// nothing is taken.
+// nothing is taken; after a quiet while the committer moves the event tail into the indexes.
 
 #include <QEventLoop>
 #include <QSemaphore>
+#include <QSqlQuery>
 #include <QThread>
 #include <QTimer>
 #include <thread>
@@ -110,6 +111,7 @@ private slots:
     void callerThreadEnded_answeredOnTheCommittersThread();
     void stop_drainsWhatWasQueued();
     void afterStop_nothingIsTaken();
+    void afterAQuietWhile_movesTheEventTailIntoTheIndexes();
 };
 
 void TestGroupCommitter::answersOnTheCallersEventLoopThread()
@@ -342,6 +344,36 @@ void TestGroupCommitter::afterStop_nothingIsTaken()
     QCOMPARE(single->code, ErrorCode::Storage);
     QCOMPARE(batch->code, ErrorCode::Storage);
     QCOMPARE(usedTokens(store), 0.0);
+}
+
+// A short event tail (core/eventtail.h) would wait for TailLength events; an idle committer moves it at once.
+void TestGroupCommitter::afterAQuietWhile_movesTheEventTailIntoTheIndexes()
+{
+    TestStore store;
+    QVERIFY(seed(store));
+    const auto tail = [&store] {
+        QSqlQuery q(store.db().connection());
+        const bool read = q.exec(u"SELECT (SELECT COALESCE(MAX(seq), 0) FROM events)"
+                                 " - (SELECT value FROM meta WHERE key = 'events_indexed_through')"_s)
+                          && q.next();
+        return read ? q.value(0).toLongLong() : -1;
+    };
+    GroupCommitter committer(store.service());
+    QSemaphore answered;
+    for (int i = 0; i < 3; ++i)
+        committer.submit(tokens(1), [&](Result<RecordResult> r) {
+            QVERIFY(r.ok());
+            answered.release();
+        });
+    QVERIFY(answered.tryAcquire(3, 10'000));
+    if (store.db().kind() == Database::Kind::Sqlite) {
+        QTRY_COMPARE_WITH_TIMEOUT(tail(), 0, 10'000); // 3 until the quiet time is up
+    }
+    EventQuery query;
+    query.customerId = u"acme"_s;
+    auto page = store->events(query);
+    QVERIFY(page.ok());
+    QCOMPARE(page->data.size(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestGroupCommitter)
