@@ -50,16 +50,35 @@ inline QDateTime utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0, int
     return QDateTime(QDate(y, mo, d), QTime(h, mi, s, ms), QTimeZone::utc());
 }
 
-// A meter over the events whose type matches eventType ("llm.*" by prefix); dimension is unique_count's.
-inline Meter meter(const QString& id, Aggregation aggregation, const QString& eventType, const QString& dimension = {})
+// A meter over the events whose type matches one of eventTypes ("llm.*" by prefix); dimension is
+// unique_count's.
+inline Meter
+meter(const QString& id, Aggregation aggregation, const QStringList& eventTypes, const QString& dimension = {})
 {
     Meter m;
     m.id = id;
     m.name = id;
     m.aggregation = aggregation;
-    m.eventTypes = {eventType};
+    m.eventTypes = eventTypes;
     m.dimension = dimension;
     return m;
+}
+inline Meter meter(const QString& id, Aggregation aggregation, const QString& eventType, const QString& dimension = {})
+{
+    return meter(id, aggregation, QStringList{eventType}, dimension);
+}
+
+// A limit of the plan "pro" (the plan the core tests build).
+inline Limit planLimit(const QString& meterId, Period period, double value, LimitMode mode = LimitMode::Hard)
+{
+    Limit l;
+    l.scope = LimitScope::Plan;
+    l.planId = QStringLiteral("pro");
+    l.meterId = meterId;
+    l.period = period;
+    l.value = value;
+    l.mode = mode;
+    return l;
 }
 
 // Where one test's store lives. Without METERLINE_TEST_DB: a file in a fresh temporary folder. With

@@ -10,6 +10,8 @@
 #include "testsupport.h"
 
 using namespace Meterline;
+using Meterline::Testing::meter;
+using Meterline::Testing::planLimit;
 using Meterline::Testing::TestStore;
 using Meterline::Testing::utc;
 
@@ -57,28 +59,6 @@ template <typename T> bool must(const Result<T>& r, const char* what)
     if (!r.ok())
         qWarning("%s failed: %s", what, why(r).constData());
     return r.ok();
-}
-
-Meter meter(const QString& id, Aggregation aggregation, const QStringList& eventTypes)
-{
-    Meter m;
-    m.id = id;
-    m.name = id;
-    m.aggregation = aggregation;
-    m.eventTypes = eventTypes;
-    return m;
-}
-
-Limit planLimit(const QString& meterId, Period period, double value, LimitMode mode = LimitMode::Hard)
-{
-    Limit l;
-    l.scope = LimitScope::Plan;
-    l.planId = Pro;
-    l.meterId = meterId;
-    l.period = period;
-    l.value = value;
-    l.mode = mode;
-    return l;
 }
 
 Limit customerLimit(const QString& id,

@@ -16,6 +16,7 @@
 #include "testsupport.h"
 
 using namespace Meterline;
+using Meterline::Testing::planLimit;
 using Meterline::Testing::TestStore;
 using Meterline::Testing::utc;
 
@@ -39,18 +40,6 @@ template <typename T> bool must(const Result<T>& r, const char* what)
     if (!r.ok())
         qWarning("%s failed: %s", what, why(r).constData());
     return r.ok();
-}
-
-Limit planLimit(const QString& meterId, Period period, double value)
-{
-    Limit l;
-    l.scope = LimitScope::Plan;
-    l.planId = Pro;
-    l.meterId = meterId;
-    l.period = period;
-    l.value = value;
-    l.mode = LimitMode::Hard;
-    return l;
 }
 
 // Meters llm-tokens (sum over "llm.*") and requests (count of "api.request"); plan "pro" with a hard month

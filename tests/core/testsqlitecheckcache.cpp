@@ -14,6 +14,8 @@
 #include "testsupport.h"
 
 using namespace Meterline;
+using Meterline::Testing::meter;
+using Meterline::Testing::planLimit;
 using Meterline::Testing::TestStore;
 using Meterline::Testing::utc;
 
@@ -26,28 +28,6 @@ const QString Peak = QStringLiteral("peak-context");
 const QString Pro = QStringLiteral("pro");
 const QString Acme = QStringLiteral("cust_acme");
 const QString Beta = QStringLiteral("cust_beta");
-
-Meter meter(const QString& id, Aggregation aggregation, const QString& eventType)
-{
-    Meter m;
-    m.id = id;
-    m.name = id;
-    m.aggregation = aggregation;
-    m.eventTypes = {eventType};
-    return m;
-}
-
-Limit planLimit(const QString& meterId, Period period, double value, LimitMode mode = LimitMode::Hard)
-{
-    Limit l;
-    l.scope = LimitScope::Plan;
-    l.planId = Pro;
-    l.meterId = meterId;
-    l.period = period;
-    l.value = value;
-    l.mode = mode;
-    return l;
-}
 
 // Another process's view of the store: its own Database (its own connections), cache off, same clock.
 class Uncached
