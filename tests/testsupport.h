@@ -50,10 +50,13 @@ inline QDateTime utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0, int
     return QDateTime(QDate(y, mo, d), QTime(h, mi, s, ms), QTimeZone::utc());
 }
 
-// A meter over the events whose type matches one of eventTypes ("llm.*" by prefix); dimension is
-// unique_count's.
-inline Meter
-meter(const QString& id, Aggregation aggregation, const QStringList& eventTypes, const QString& dimension = {})
+// A meter over the events whose type matches one of eventTypes ("llm.*" by prefix; none: every event);
+// dimension is unique_count's, filters the meter's dimension filters.
+inline Meter meter(const QString& id,
+                   Aggregation aggregation,
+                   const QStringList& eventTypes = {},
+                   const QString& dimension = {},
+                   const QMap<QString, QStringList>& filters = {})
 {
     Meter m;
     m.id = id;
@@ -61,11 +64,8 @@ meter(const QString& id, Aggregation aggregation, const QStringList& eventTypes,
     m.aggregation = aggregation;
     m.eventTypes = eventTypes;
     m.dimension = dimension;
+    m.dimensionFilters = filters;
     return m;
-}
-inline Meter meter(const QString& id, Aggregation aggregation, const QString& eventType, const QString& dimension = {})
-{
-    return meter(id, aggregation, QStringList{eventType}, dimension);
 }
 
 // A limit of the plan "pro" (the plan the core tests build).

@@ -47,22 +47,6 @@ Customer customer(const QString& id, const QString& name = u"Customer"_s, const 
     return c;
 }
 
-Meter meter(const QString& id,
-            Aggregation aggregation,
-            const QStringList& eventTypes = {},
-            const QString& dimension = {},
-            const QMap<QString, QStringList>& filters = {})
-{
-    Meter m;
-    m.id = id;
-    m.name = id;
-    m.aggregation = aggregation;
-    m.eventTypes = eventTypes;
-    m.dimension = dimension;
-    m.dimensionFilters = filters;
-    return m;
-}
-
 // Two customers and two meters over every event type: a count and a sum.
 void setUpBasics(TestStore& store)
 {

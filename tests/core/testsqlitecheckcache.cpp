@@ -117,9 +117,9 @@ class TestSqliteCheckCache : public QObject
     void setUpCatalog(const QList<Price>& prices = {})
     {
         TestStore& s = *m_store;
-        VERIFY_OK(s->createMeter(meter(Tokens, Aggregation::Sum, QStringLiteral("llm.*"))));
-        VERIFY_OK(s->createMeter(meter(Requests, Aggregation::Count, QStringLiteral("llm.*"))));
-        VERIFY_OK(s->createMeter(meter(Peak, Aggregation::Max, QStringLiteral("llm.*"))));
+        VERIFY_OK(s->createMeter(meter(Tokens, Aggregation::Sum, {QStringLiteral("llm.*")})));
+        VERIFY_OK(s->createMeter(meter(Requests, Aggregation::Count, {QStringLiteral("llm.*")})));
+        VERIFY_OK(s->createMeter(meter(Peak, Aggregation::Max, {QStringLiteral("llm.*")})));
         Plan plan;
         plan.id = Pro;
         plan.name = QStringLiteral("Pro");

@@ -130,8 +130,8 @@ private:
     static void setUpCatalog(TestStore& store)
     {
         VERIFY_OK(store->createMeter(
-            meter(Users, Aggregation::UniqueCount, QStringLiteral("llm.*"), QStringLiteral("user"))));
-        VERIFY_OK(store->createMeter(meter(Tokens, Aggregation::Sum, QStringLiteral("llm.*"))));
+            meter(Users, Aggregation::UniqueCount, {QStringLiteral("llm.*")}, QStringLiteral("user"))));
+        VERIFY_OK(store->createMeter(meter(Tokens, Aggregation::Sum, {QStringLiteral("llm.*")})));
         for (const QString& id : {Acme, Beta})
             VERIFY_OK(store->createCustomer(Customer{id, id, {}, {}, {}, {}}));
         Limit seats;
