@@ -120,6 +120,34 @@ QStringList idsOf(const QList<Event>& events)
     return ids;
 }
 
+// The details of SQLite's plan for sql (EXPLAIN QUERY PLAN), one line per step; empty if it cannot run.
+QStringList queryPlan(Database& db, const QString& sql, const QVariantList& values)
+{
+    QSqlQuery q(db.connection());
+    if (!q.prepare(QStringLiteral("EXPLAIN QUERY PLAN ") + sql))
+        return {};
+    for (const QVariant& v : values)
+        q.addBindValue(v);
+    QStringList plan;
+    if (!q.exec())
+        return {};
+    while (q.next())
+        plan << q.value(3).toString();
+    return plan;
+}
+
+// Column 0 of every row of sql.
+QStringList column(Database& db, const QString& sql)
+{
+    QSqlQuery q(db.connection());
+    QStringList values;
+    if (q.exec(sql)) {
+        while (q.next())
+            values << q.value(0).toString();
+    }
+    return values;
+}
+
 } // namespace
 
 class TestSqliteEventTail : public QObject
@@ -306,17 +334,74 @@ private Q_SLOTS:
                                                               Acme,
                                                               QStringLiteral(" AND ts >= ? AND ts < ?"),
                                                               {qint64(0), qint64(1)});
-        QSqlQuery q(store.db().connection());
-        QVERIFY(q.prepare(QStringLiteral("EXPLAIN QUERY PLAN ") + query.sql));
-        for (const QVariant& v : query.values)
-            q.addBindValue(v);
-        QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
-        QStringList plan;
-        while (q.next())
-            plan << q.value(3).toString();
+        const QStringList plan = queryPlan(store.db(), query.sql, query.values);
         QCOMPARE(plan.filter(QStringLiteral("USING INDEX events_customer_ts")).size(), 1);
         QCOMPARE(plan.filter(QStringLiteral("USING INTEGER PRIMARY KEY (rowid>?)")).size(), 1);
         QCOMPARE(plan.filter(QStringLiteral("events_ts")).size(), 0);
+    }
+
+    // Schema 9: one per-customer index, in the list's order, with the event type last. A listing filtered by
+    // type walks it newest first without a sort of the customer's events (only the tail's part is sorted).
+    void typeListing_walksTheOneCustomerIndexInOrder()
+    {
+        TestStore store;
+        QCOMPARE(column(store.db(),
+                        QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index'"
+                                       " AND name LIKE 'events_customer%'")),
+                 QStringList{QStringLiteral("events_customer_ts")});
+        QCOMPARE(column(store.db(),
+                        QStringLiteral("SELECT name FROM pragma_index_info('events_customer_ts') ORDER BY seqno")),
+                 QStringList({"customer_id", "ts", "seq", "event_type"}));
+
+        const EventTail::Query query = EventTail::forCustomer(Database::Kind::Sqlite,
+                                                              QStringLiteral("id, ts, seq"),
+                                                              Acme,
+                                                              QStringLiteral(" AND event_type = ?"),
+                                                              {QStringLiteral("llm.embedding")});
+        const QStringList plan =
+            queryPlan(store.db(), query.sql + QStringLiteral(" ORDER BY ts DESC, seq DESC LIMIT 10"), query.values);
+        QCOMPARE(plan.filter(QStringLiteral("USING INDEX events_customer_ts (customer_id=?)")).size(), 1);
+        QCOMPARE(plan.filter(QStringLiteral("TEMP B-TREE")).size(), 1); // the tail's part
+    }
+
+    // Listing one type of a customer's events, paged across the mark, finds exactly those events, newest
+    // first, whether they are indexed or in the tail.
+    void typeListing_acrossTheMark_findsOnlyThatType()
+    {
+        TestStore store;
+        CHECKED(setUpCatalog(store));
+        QList<EventInput> events = usageEvents({Acme, Beta}, EventTail::TailLength + 300, utc(2026, 3, 5));
+        for (qsizetype i = 0; i < events.size(); i += 3)
+            events[i].eventType = QStringLiteral("llm.embedding");
+        VERIFY_OK(store->recordBatch(events.mid(0, EventTail::TailLength + 100)));
+        for (const EventInput& e : events.mid(EventTail::TailLength + 100))
+            VERIFY_OK(store->record(e));
+        const TailState t = tailState(store.db());
+        QVERIFY(t.unindexed > 0 && t.mark > 0);
+
+        QStringList expected; // newest first: the unfiltered listing, filtered here
+        for (const Event& e : listAllUnfiltered(store.service(), Acme)) {
+            if (e.eventType == QLatin1String("llm.embedding"))
+                expected << e.id;
+        }
+        QVERIFY(expected.size() > 600);
+        EventQuery query;
+        query.customerId = Acme;
+        query.eventType = QStringLiteral("llm.embedding");
+        query.limit = 37;
+        QStringList listed;
+        for (;;) {
+            auto page = store->events(query);
+            VERIFY_OK(page);
+            for (const Event& e : std::as_const(page->data)) {
+                QCOMPARE(e.eventType, QStringLiteral("llm.embedding"));
+                listed << e.id;
+            }
+            if (page->nextCursor.isEmpty())
+                break;
+            query.cursor = page->nextCursor;
+        }
+        QCOMPARE(listed, expected);
     }
 
     // A store migrated from schema 7 keeps its events indexed, its mark at the last of them, and numbers
