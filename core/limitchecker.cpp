@@ -34,11 +34,10 @@ Rollups::Grain grainFor(Period period)
     case Period::Week:
         return Rollups::Grain::Day;
     case Period::Month:
-        return Rollups::Grain::Month;
-    case Period::Lifetime:
+    case Period::Lifetime: // every month row
         break;
     }
-    return Rollups::Grain::Lifetime;
+    return Rollups::Grain::Month;
 }
 
 // Denied: the latest reset among the denying limits, none if one of them never resets.
@@ -85,7 +84,7 @@ Money creditsPerUnit(const Plan* plan, const QString& meterId)
     return perUnit;
 }
 
-// The rollup rows that a limit window reads: [from, to) of the period's grain; lifetime is bucket 0.
+// The rollup rows that a limit window reads: [from, to) of the period's grain; lifetime is every month.
 struct WindowBounds
 {
     Rollups::Grain grain;
@@ -96,7 +95,7 @@ struct WindowBounds
 WindowBounds boundsOf(Period period, const TimeRange& window)
 {
     if (period == Period::Lifetime)
-        return {Rollups::Grain::Lifetime, 0, 1};
+        return {Rollups::Grain::Month, Rollups::LifetimeFromMs, Rollups::LifetimeToMs};
     return {grainFor(period), Periods::toMs(window.from), Periods::toMs(window.to)};
 }
 
@@ -246,10 +245,9 @@ Result<double> LimitChecker::used(
 {
     const TimeRange window = Periods::window(period, now);
     const bool lifetime = period == Period::Lifetime;
-    const qint64 from = lifetime ? 0 : Periods::toMs(window.from);
-    const qint64 to = lifetime ? 1 : Periods::toMs(window.to);
     if (Rollups::rollsUp(meter)) {
-        auto aggregate = Rollups::read(db, meter.id, customerId, grainFor(period), from, to);
+        const WindowBounds bounds = boundsOf(period, window);
+        auto aggregate = Rollups::read(db, meter.id, customerId, bounds.grain, bounds.fromMs, bounds.toMs);
         if (!aggregate.ok())
             return aggregate.error();
         return aggregate.value().valueFor(meter.aggregation);
@@ -262,7 +260,7 @@ Result<double> LimitChecker::used(
                                           QStringLiteral("event_type, dimensions"),
                                           customerId,
                                           QStringLiteral(" AND ts >= ? AND ts < ?"),
-                                          {from, to});
+                                          {Periods::toMs(window.from), Periods::toMs(window.to)});
     auto q = Sql::run(db, events.sql, events.values);
     if (!q.ok())
         return q.error();

@@ -58,8 +58,6 @@ QString Rollups::grainCode(Grain grain)
         return QStringLiteral("d");
     case Grain::Month:
         return QStringLiteral("m");
-    case Grain::Lifetime:
-        return QStringLiteral("l");
     }
     return {};
 }
@@ -90,14 +88,11 @@ qint64 bucketOf(Rollups::Grain grain, qint64 timestampMs)
         return Periods::toMs(Periods::bucketStart(Window::Day, t));
     case Rollups::Grain::Month:
         return Periods::toMs(Periods::bucketStart(Window::Month, t));
-    case Rollups::Grain::Lifetime:
-        break;
     }
     return 0;
 }
 
-constexpr Rollups::Grain allGrains[] = {
-    Rollups::Grain::Hour, Rollups::Grain::Day, Rollups::Grain::Month, Rollups::Grain::Lifetime};
+constexpr Rollups::Grain allGrains[] = {Rollups::Grain::Hour, Rollups::Grain::Day, Rollups::Grain::Month};
 
 // rows rows of increments, or (replace) of whole new row states.
 QString upsertSql(Database::Kind kind, int rows, bool replace)

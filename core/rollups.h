@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QSqlDatabase>
+#include <limits>
 #include <vector>
 
 #include "core/database.h"
@@ -26,8 +27,10 @@ struct Aggregate
     double valueFor(Aggregation aggregation) const;
 };
 
-// Per-meter, per-customer aggregates at hour, day, month and lifetime grain, kept in the same transaction as
-// each event, so that a limit's window is read from one to seven rows whatever the number of events.
+// Per-meter, per-customer aggregates at hour, day and month grain, kept in the same transaction as each event,
+// so that a limit's window is read from one to seven rows whatever the number of events. A lifetime window is
+// the sum of the month rows (one per month the customer used the meter): a fourth row per event would cost every
+// record an upsert (schema 10 dropped them) to save a read of a few dozen rows.
 // unique_count meters are not rolled up (distinct values do not add); they are counted from events.
 class Rollups
 {
@@ -36,11 +39,14 @@ public:
     {
         Hour,
         Day,
-        Month,
-        Lifetime
+        Month
     };
 
     static bool rollsUp(const Meter& meter) { return meter.aggregation != Aggregation::UniqueCount; }
+
+    // Every bucket from the first month on: a lifetime window, as bounds of month buckets.
+    static constexpr qint64 LifetimeFromMs = 0;
+    static constexpr qint64 LifetimeToMs = std::numeric_limits<qint64>::max();
 
     // Adds one event to every grain of (meter, customer).
     static Status add(const QSqlDatabase& db,

@@ -203,6 +203,12 @@ const QList<Migration>& migrations()
              QStringLiteral("{SQLITE}CREATE INDEX events_customer_ts ON events (customer_id, ts, seq, event_type)"
                             " WHERE indexed = 1"),
          }},
+        {10,
+         "rollups: no lifetime rows (a lifetime window sums the month rows)",
+         {
+             // One upsert fewer per event and meter; the month rows hold the same totals.
+             QStringLiteral("DELETE FROM rollups WHERE grain = 'l'"),
+         }},
     };
     return list;
 }

@@ -120,12 +120,11 @@ Result<Cells> collect(const QSqlDatabase& db, const Collect& c)
     if (fromRollups(c)) {
         QList<Segment> segments;
         if (!c.range.from.isValid()) {
-            // Lifetime: one bucket without a series; with one, every bucket of the window's grain.
-            const Rollups::Grain grain = !c.window                    ? Rollups::Grain::Lifetime
-                                         : *c.window == Window::Month ? Rollups::Grain::Month
-                                         : *c.window == Window::Day   ? Rollups::Grain::Day
-                                                                      : Rollups::Grain::Hour;
-            segments << Segment{grain, 0, std::numeric_limits<qint64>::max()};
+            // Lifetime: every month row, or with a series every bucket of the window's grain.
+            const Rollups::Grain grain = !c.window || *c.window == Window::Month ? Rollups::Grain::Month
+                                         : *c.window == Window::Day              ? Rollups::Grain::Day
+                                                                                 : Rollups::Grain::Hour;
+            segments << Segment{grain, Rollups::LifetimeFromMs, Rollups::LifetimeToMs};
         } else {
             segments = tile(c.range.from, c.range.to, c.window);
         }

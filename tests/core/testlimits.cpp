@@ -1,5 +1,6 @@
 // Limits and check through the Service facade (SPEC §2 Limit and Balance; docs/rules.md "Limits and check").
 
+#include <QSqlQuery>
 #include <QTest>
 #include <algorithm>
 #include <cmath>
@@ -172,6 +173,7 @@ private slots:
     void period_stopsCountingAtBoundary_data();
     void period_stopsCountingAtBoundary();
     void lifetime_neverResets();
+    void lifetime_sumsTheMonthsOfEveryYear();
 
     void customerLimit_overridesPlanLimitOnSamePeriod_data();
     void customerLimit_overridesPlanLimitOnSamePeriod();
@@ -340,6 +342,47 @@ void TestLimits::period_stopsCountingAtBoundary()
     QVERIFY2(after.ok(), why(after));
     QCOMPARE(after->used, 3.0);
     QCOMPARE(after->remaining.value_or(-1), 97.0);
+}
+
+// A lifetime window is the sum of the month rollups (schema 10 keeps no lifetime rows): months years apart,
+// and the first instant of the current month, all count; at exactly the cap a hard limit denies.
+void TestLimits::lifetime_sumsTheMonthsOfEveryYear()
+{
+    TestStore store(utc(2020, 1, 31, 23, 59, 59));
+    QVERIFY(setUp(store, {planLimit(Tokens, Period::Lifetime, 100)}));
+    QVERIFY(record(store, 60));
+    store.setNow(utc(2024, 2, 1));
+    QVERIFY(record(store, 25));
+    store.setNow(utc(2026, 3, 1));
+    QVERIFY(record(store, 14));
+
+    auto below = check(store);
+    QVERIFY2(below.ok(), why(below));
+    QCOMPARE(below->used, 99.0);
+    QCOMPARE(below->allowed, true);
+    QVERIFY(record(store, 1));
+    auto at = check(store);
+    QVERIFY2(at.ok(), why(at));
+    QCOMPARE(at->used, 100.0);
+    QCOMPARE(at->remaining.value_or(-1), 0.0);
+    QCOMPARE(at->allowed, false);
+
+    UsageQuery usage;
+    usage.meterId = Tokens;
+    usage.customerId = Cust;
+    usage.period = NamedPeriod::Lifetime;
+    auto total = store->usage(usage);
+    QVERIFY2(total.ok(), why(total));
+    QCOMPARE(total->value, 100.0);
+
+    QSqlQuery q(store.db().connection());
+    QVERIFY(q.exec(QStringLiteral("SELECT grain, COUNT(*) FROM rollups WHERE meter_id = '%1' GROUP BY grain"
+                                  " ORDER BY grain")
+                       .arg(Tokens)));
+    QStringList grains;
+    while (q.next())
+        grains << q.value(0).toString() + QLatin1Char('=') + q.value(1).toString();
+    QCOMPARE(grains, QStringList({"d=3", "h=3", "m=3"}));
 }
 
 void TestLimits::lifetime_neverResets()

@@ -115,6 +115,35 @@ private Q_SLOTS:
         QCOMPARE(usage->value, 42.0);
     }
 
+    // Schema 10: lifetime windows sum the month rows, so the lifetime rows go and the month rows stay.
+    void open_ninth_dropsLifetimeRollupsOnly()
+    {
+        TestLocation path;
+        CHECKED(makeDatabaseAt(path, 9));
+        {
+            QSqlDatabase db = path.rawConnection(QStringLiteral("rollups"));
+            QSqlQuery q(db);
+            for (const QString& row : {QStringLiteral("'m', 1767225600000"), QStringLiteral("'l', 0")}) {
+                QVERIFY(
+                    q.exec(QStringLiteral("INSERT INTO rollups (meter_id, customer_id, grain, bucket, total, events,"
+                                          " maximum) VALUES ('llm-tokens', 'cust_old', %1, 42, 1, 42)")
+                               .arg(row)));
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("rollups"));
+
+        auto db = Database::open(path.spec());
+        QVERIFY2(db.ok(), db.ok() ? "" : qPrintable(db.error().message));
+        QSqlQuery q(db.value()->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT grain, bucket, total FROM rollups")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("m"));
+        QCOMPARE(q.value(1).toLongLong(), 1767225600000);
+        QCOMPARE(q.value(2).toDouble(), 42.0);
+        QVERIFY(!q.next());
+    }
+
     void open_migrationIsIdempotent()
     {
         TestLocation path;
