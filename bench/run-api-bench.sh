@@ -41,6 +41,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/api/catalog.sh"
 lua_dir="$root/bench/api"
 build="${METERLINE_BENCH_BUILD_DIR:-$root/build-bench}"
 jobs="${METERLINE_BENCH_JOBS:-2}"
@@ -200,14 +201,8 @@ api() {
 }
 
 note "server at $base; creating the meter, the plan and $customers customers ..."
-api POST /v1/meters "$admin_key" 201 \
-    '{"id":"llm-tokens","name":"LLM tokens","aggregation":"sum","eventTypes":["llm.*"]}'
-api POST /v1/plans "$admin_key" 201 \
-    '{"id":"bench","name":"Bench","limits":[{"meterId":"llm-tokens","period":"month","value":1000000000000000,"mode":"hard"},{"meterId":"llm-tokens","period":"day","value":100000000000000,"mode":"soft"}]}'
-for i in $(seq 1 "$customers"); do
-    id="$(printf 'cust_%03d' "$i")"
-    api POST /v1/customers "$admin_key" 201 "{\"id\":\"$id\",\"name\":\"Bench customer $i\",\"planId\":\"bench\"}"
-done
+create() { api POST "$1" "$admin_key" 201 "$2"; }
+bench_catalog create "$customers"
 # One request of each kind by hand, before wrk: a wrong setup fails here with the server's own words.
 api POST /v1/limits/check "$ingest_key" 200 '{"customerId":"cust_001","meterId":"llm-tokens"}'
 grep -q '"allowed":true' "$work/answer.json" || die "the first check was not allowed: $(head -c 300 "$work/answer.json")"

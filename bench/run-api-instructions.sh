@@ -14,6 +14,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/api/catalog.sh"
 build="${METERLINE_BENCH_BUILD_DIR:-$root/build-bench}"
 jobs="${METERLINE_BENCH_JOBS:-2}"
 seconds="${BENCH_SECONDS:-15}"
@@ -46,11 +47,7 @@ api() {
         -H 'Content-Type: application/json' "$base$1" -d "$2")"
     [[ "$code" == 201 ]] || die "POST $1 answered $code"
 }
-api /v1/meters '{"id":"llm-tokens","name":"LLM tokens","aggregation":"sum","eventTypes":["llm.*"]}'
-api /v1/plans '{"id":"bench","name":"Bench","limits":[{"meterId":"llm-tokens","period":"month","value":1000000000000000,"mode":"hard"},{"meterId":"llm-tokens","period":"day","value":100000000000000,"mode":"soft"}]}'
-for i in $(seq 1 100); do
-    api /v1/customers "$(printf '{"id":"cust_%03d","name":"Bench customer %d","planId":"bench"}' "$i" "$i")"
-done
+bench_catalog api
 kill -TERM "$seed_pid"
 wait "$seed_pid" || true
 

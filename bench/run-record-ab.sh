@@ -18,6 +18,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/api/catalog.sh"
 pairs="${BENCH_PAIRS:-6}"
 seconds="${BENCH_SECONDS:-6}"
 connections="${BENCH_CONNECTIONS:-64}"
@@ -56,11 +57,7 @@ seed() {
         curl -sf -o /dev/null -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
             "$base$1" -d "$2" || die "seeding $1 failed"
     }
-    api /v1/meters '{"id":"llm-tokens","name":"LLM tokens","aggregation":"sum","eventTypes":["llm.*"]}'
-    api /v1/plans '{"id":"bench","name":"Bench","limits":[{"meterId":"llm-tokens","period":"month","value":1000000000000000,"mode":"hard"},{"meterId":"llm-tokens","period":"day","value":100000000000000,"mode":"soft"}]}'
-    for i in $(seq 1 100); do
-        api /v1/customers "$(printf '{"id":"cust_%03d","name":"C %d","planId":"bench"}' "$i" "$i")"
-    done
+    bench_catalog api
     kill -TERM "$served"
     wait "$served" || true
 }
