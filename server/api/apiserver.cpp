@@ -205,7 +205,9 @@ ApiServer::ApiServer(Service& service, Options options)
     : m_service(service)
     , m_options(std::move(options))
     , m_accessLog(m_options.accessLog)
-    , m_committer(service, m_options.maxGroupCommit)
+    , m_committer(service, m_options.maxGroupCommit, [this](int events, qint64 micros) {
+        m_metrics.observeGroupCommit(events, micros);
+    })
 {
     addRoutes();
 }

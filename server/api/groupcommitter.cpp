@@ -1,6 +1,7 @@
 #include "server/api/groupcommitter.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QThread>
 #include <algorithm>
 #include <optional>
@@ -76,9 +77,10 @@ Error shuttingDown()
 
 } // namespace
 
-GroupCommitter::GroupCommitter(Service& service, int maxGroup)
+GroupCommitter::GroupCommitter(Service& service, int maxGroup, GroupObserver observer)
     : m_service(service)
     , m_maxGroup(std::max(1, maxGroup))
+    , m_observer(std::move(observer))
     , m_thread([this] { run(); })
 {
 }
@@ -211,7 +213,11 @@ void GroupCommitter::run()
                       });
             continue;
         }
+        QElapsedTimer written;
+        written.start();
         QList<Result<RecordResult>> results = m_service.recordEach(inputs);
+        if (m_observer)
+            m_observer(int(inputs.size()), written.nsecsElapsed() / 1000);
         answerGroup(callers, results);
     }
     m_service.database().releaseThreadConnection();

@@ -28,8 +28,11 @@ class GroupCommitter
 public:
     using Done = std::function<void(Result<RecordResult>)>;
     using BatchDone = std::function<void(Result<BatchResult>)>;
+    // Told of every group of single records once it is written: its events and its transaction's time
+    // (statements, commit, and the event tail's move when it fell due). Runs on the committer's thread.
+    using GroupObserver = std::function<void(int events, qint64 durationMicros)>;
 
-    explicit GroupCommitter(Service& service, int maxGroup = 1000);
+    explicit GroupCommitter(Service& service, int maxGroup = 1000, GroupObserver observer = {});
     ~GroupCommitter(); // drains what was submitted, then stops
 
     void submit(EventInput input, Done done);
@@ -69,6 +72,7 @@ private:
     bool enqueue(std::variant<Pending, PendingBatch>& job);
     Service& m_service;
     const int m_maxGroup;
+    const GroupObserver m_observer;
     QMutex m_mutex;
     QWaitCondition m_wake;
     std::deque<std::variant<Pending, PendingBatch>> m_queue; // in arrival order

@@ -6,6 +6,40 @@
 namespace Meterline::Api
 {
 
+template <size_t N> void Metrics::Histogram<N>::observe(const std::array<double, N>& bounds, double value)
+{
+    for (size_t i = 0; i < N; ++i) {
+        if (value <= bounds[i])
+            ++buckets[i];
+    }
+    ++count;
+    sum += value;
+}
+
+template <size_t N>
+void Metrics::Histogram<N>::appendTo(QByteArray& out,
+                                     const QByteArray& name,
+                                     const QByteArray& label,
+                                     const std::array<double, N>& bounds) const
+{
+    const QByteArray open = label.isEmpty() ? QByteArray("{") : '{' + label + ',';
+    const QByteArray labels = label.isEmpty() ? QByteArray(" ") : '{' + label + "} ";
+    for (size_t i = 0; i < N; ++i) {
+        out += name + "_bucket" + open + "le=\"" + QByteArray::number(bounds[i]) + "\"} "
+               + QByteArray::number(buckets[i]) + '\n';
+    }
+    out += name + "_bucket" + open + "le=\"+Inf\"} " + QByteArray::number(count) + '\n';
+    out += name + "_sum" + labels + QByteArray::number(sum, 'g', 12) + '\n';
+    out += name + "_count" + labels + QByteArray::number(count) + '\n';
+}
+
+void Metrics::observeGroupCommit(int events, qint64 durationMicros)
+{
+    QMutexLocker lock(&m_groupMutex);
+    m_groupEvents.observe(bucketsEvents, events);
+    m_groupDuration.observe(bucketsSeconds, double(durationMicros) / 1e6);
+}
+
 void Metrics::observeRequest(const QString& route, int status, qint64 durationMicros)
 {
     const double seconds = double(durationMicros) / 1e6;
@@ -18,13 +52,7 @@ void Metrics::observeRequest(const QString& route, int status, qint64 durationMi
         stats.requestsByStatus.append({status, 1});
     else
         ++counted->second;
-    Histogram& h = stats.latency;
-    for (size_t i = 0; i < bucketsSeconds.size(); ++i) {
-        if (seconds <= bucketsSeconds[i])
-            ++h.buckets[i];
-    }
-    ++h.count;
-    h.sumSeconds += seconds;
+    stats.latency.observe(bucketsSeconds, seconds);
 }
 
 QByteArray Metrics::exposition() const
@@ -46,17 +74,8 @@ QByteArray Metrics::exposition() const
     out += "# HELP meterline_http_request_duration_seconds Time from a complete request to its answer.\n"
            "# TYPE meterline_http_request_duration_seconds histogram\n";
     for (const QString& route : std::as_const(routes)) {
-        const Histogram& h = m_routes.constFind(route)->latency;
-        const QByteArray label = "route=\"" + route.toUtf8() + '"';
-        for (size_t i = 0; i < bucketsSeconds.size(); ++i) {
-            out += "meterline_http_request_duration_seconds_bucket{" + label + ",le=\""
-                   + QByteArray::number(bucketsSeconds[i]) + "\"} " + QByteArray::number(h.buckets[i]) + '\n';
-        }
-        out += "meterline_http_request_duration_seconds_bucket{" + label + ",le=\"+Inf\"} "
-               + QByteArray::number(h.count) + '\n';
-        out += "meterline_http_request_duration_seconds_sum{" + label + "} " + QByteArray::number(h.sumSeconds, 'g', 12)
-               + '\n';
-        out += "meterline_http_request_duration_seconds_count{" + label + "} " + QByteArray::number(h.count) + '\n';
+        m_routes.constFind(route)->latency.appendTo(
+            out, "meterline_http_request_duration_seconds", "route=\"" + route.toUtf8() + '"', bucketsSeconds);
     }
     lock.unlock();
     out += "# HELP meterline_events_ingested_total Events recorded (replays not counted).\n"
@@ -68,6 +87,14 @@ QByteArray Metrics::exposition() const
            "meterline_checks_total{allowed=\"true\"} "
            + QByteArray::number(m_checksAllowed.load()) + "\nmeterline_checks_total{allowed=\"false\"} "
            + QByteArray::number(m_checksDenied.load()) + '\n';
+    QMutexLocker groupLock(&m_groupMutex);
+    out += "# HELP meterline_group_commit_events Single-event records committed together in one transaction.\n"
+           "# TYPE meterline_group_commit_events histogram\n";
+    m_groupEvents.appendTo(out, "meterline_group_commit_events", {}, bucketsEvents);
+    out += "# HELP meterline_group_commit_duration_seconds Time of a group's transaction: its statements, the"
+           " commit with its disk sync, and when due the move of the event tail into the indexes.\n"
+           "# TYPE meterline_group_commit_duration_seconds histogram\n";
+    m_groupDuration.appendTo(out, "meterline_group_commit_duration_seconds", {}, bucketsSeconds);
     return out;
 }
 

@@ -1,7 +1,8 @@
 // The group committer (server/api/groupcommitter.h): single records and batches written by one thread in
 // arrival order, each caller answered after its commit on its own thread when that thread runs an event loop
 // (so the answer is built off the committer's thread), on the committer's thread otherwise; after stop()
-// nothing is taken; after a quiet while the committer moves the event tail into the indexes.
+// nothing is taken; after a quiet while the committer moves the event tail into the indexes; an observer hears of
+// each group of single records (for /metrics).
 
 #include <QEventLoop>
 #include <QSemaphore>
@@ -112,6 +113,7 @@ private slots:
     void stop_drainsWhatWasQueued();
     void afterStop_nothingIsTaken();
     void afterAQuietWhile_movesTheEventTailIntoTheIndexes();
+    void observer_toldOfEachGroupOfSingles_notOfBatches();
 };
 
 void TestGroupCommitter::answersOnTheCallersEventLoopThread()
@@ -374,6 +376,37 @@ void TestGroupCommitter::afterAQuietWhile_movesTheEventTailIntoTheIndexes()
     auto page = store->events(query);
     QVERIFY(page.ok());
     QCOMPARE(page->data.size(), 3);
+}
+
+// The observer hears of each group of single records once it is written, with its size and its time; a batch is
+// its own transaction, not a group, and is not reported.
+void TestGroupCommitter::observer_toldOfEachGroupOfSingles_notOfBatches()
+{
+    TestStore store;
+    QVERIFY(seed(store));
+    QMutex mutex;
+    QList<std::pair<int, qint64>> groups;
+    GroupCommitter committer(store.service(), 1000, [&](int events, qint64 micros) {
+        QMutexLocker lock(&mutex);
+        groups << std::pair(events, micros);
+    });
+    CommitterHold hold(committer);
+    QVERIFY(hold.waitUntilHeld());
+    for (int i = 0; i < 7; ++i)
+        committer.submit(tokens(1), [](Result<RecordResult>) {});
+    committer.submitBatch({tokens(1), tokens(1)}, [](Result<BatchResult>) {});
+    committer.submit(tokens(1), [](Result<RecordResult>) {}); // after the batch: a group of its own
+    hold.release();
+    committer.stop();
+
+    QMutexLocker lock(&mutex);
+    QCOMPARE(groups.size(), 3);
+    QCOMPARE(groups[0].first, 1); // the hold's
+    QCOMPARE(groups[1].first, 7);
+    QCOMPARE(groups[2].first, 1);
+    for (const auto& [events, micros] : std::as_const(groups))
+        QVERIFY2(micros > 0, qPrintable(QString::number(micros))); // a transaction with a commit takes time
+    QCOMPARE(usedTokens(store), 11.0);
 }
 
 QTEST_GUILESS_MAIN(TestGroupCommitter)

@@ -1,5 +1,6 @@
 // TestMetrics: the Prometheus text of GET /metrics: requests by route and status in sorted order, the latency
-// histogram's cumulative buckets with their bounds inclusive, events ingested and checks by outcome.
+// histogram's cumulative buckets with their bounds inclusive, events ingested and checks by outcome, and the
+// group commits' histograms (events per group, transaction time), which have no labels.
 
 #include <QTest>
 
@@ -14,6 +15,7 @@ class TestMetrics : public QObject
 
 private Q_SLOTS:
     void exposition_countsAndBuckets();
+    void groupCommits_eventsAndDurationHistograms();
 };
 
 void TestMetrics::exposition_countsAndBuckets()
@@ -54,6 +56,36 @@ void TestMetrics::exposition_countsAndBuckets()
     QVERIFY(text.indexOf("route=\"GET /healthz\",le=") < text.indexOf("route=\"POST /v1/limits/check\",le="));
     QVERIFY(text.contains("meterline_events_ingested_total 5\n"));
     QVERIFY(text.contains("meterline_checks_total{allowed=\"true\"} 1\nmeterline_checks_total{allowed=\"false\"} 2\n"));
+}
+
+void TestMetrics::groupCommits_eventsAndDurationHistograms()
+{
+    Metrics metrics;
+    QVERIFY(metrics.exposition().contains("meterline_group_commit_events_count 0\n")); // there before any group
+
+    metrics.observeGroupCommit(1, 250);    // exactly on both bounds: counted in them
+    metrics.observeGroupCommit(17, 3000);  // between 16 and 32 events
+    metrics.observeGroupCommit(1000, 2e6); // the largest group; above the last time bound
+    const QByteArray text = metrics.exposition();
+
+    QVERIFY(text.contains("# TYPE meterline_group_commit_events histogram\n"));
+    QVERIFY(text.contains("meterline_group_commit_events_bucket{le=\"1\"} 1\n"));
+    QVERIFY(text.contains("meterline_group_commit_events_bucket{le=\"16\"} 1\n"));
+    QVERIFY(text.contains("meterline_group_commit_events_bucket{le=\"32\"} 2\n"));
+    QVERIFY(text.contains("meterline_group_commit_events_bucket{le=\"512\"} 2\n"));
+    QVERIFY(text.contains("meterline_group_commit_events_bucket{le=\"1024\"} 3\n"));
+    QVERIFY(text.contains("meterline_group_commit_events_bucket{le=\"+Inf\"} 3\n"));
+    QVERIFY(text.contains("meterline_group_commit_events_sum 1018\n"));
+    QVERIFY(text.contains("meterline_group_commit_events_count 3\n"));
+
+    QVERIFY(text.contains("# TYPE meterline_group_commit_duration_seconds histogram\n"));
+    QVERIFY(text.contains("meterline_group_commit_duration_seconds_bucket{le=\"0.0001\"} 0\n"));
+    QVERIFY(text.contains("meterline_group_commit_duration_seconds_bucket{le=\"0.00025\"} 1\n"));
+    QVERIFY(text.contains("meterline_group_commit_duration_seconds_bucket{le=\"0.005\"} 2\n"));
+    QVERIFY(text.contains("meterline_group_commit_duration_seconds_bucket{le=\"1\"} 2\n"));
+    QVERIFY(text.contains("meterline_group_commit_duration_seconds_bucket{le=\"+Inf\"} 3\n"));
+    QVERIFY(text.contains("meterline_group_commit_duration_seconds_sum 2.00325\n"));
+    QVERIFY(text.contains("meterline_group_commit_duration_seconds_count 3\n"));
 }
 
 QTEST_GUILESS_MAIN(TestMetrics)
