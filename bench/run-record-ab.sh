@@ -5,6 +5,11 @@
 #
 #   bench/run-record-ab.sh OLD_SERVER NEW_SERVER
 #   BENCH_PAIRS=8 BENCH_SECONDS=6 BENCH_CONNECTIONS=64 bench/run-record-ab.sh OLD_SERVER NEW_SERVER
+#   BENCH_B_ENV="LAB_NOTAIL=1" bench/run-record-ab.sh SERVER SERVER   # one build, B with extra environment
+#
+# BENCH_A_ENV and BENCH_B_ENV (default empty) are NAME=value words added to the environment of A's or B's measured
+# server (not of the seeding one): bench/run-record-bounds.sh compares the switches of bench/lab/record-bounds.patch
+# that way.
 #
 # To compare two commits, build each in a worktree of its own, e.g.:
 #   git worktree add /tmp/old 07f1cf2
@@ -22,6 +27,8 @@ source "$root/bench/api/catalog.sh"
 pairs="${BENCH_PAIRS:-6}"
 seconds="${BENCH_SECONDS:-6}"
 connections="${BENCH_CONNECTIONS:-64}"
+read -r -a a_env <<<"${BENCH_A_ENV:-}"
+read -r -a b_env <<<"${BENCH_B_ENV:-}"
 die() { echo "run-record-ab: $*" >&2; exit 1; }
 [[ $# -eq 2 ]] || die "usage: bench/run-record-ab.sh OLD_SERVER NEW_SERVER"
 for bin in "$1" "$2"; do [[ -x "$bin" ]] || die "$bin is not an executable"; done
@@ -33,9 +40,10 @@ for tool in wrk curl python3; do command -v "$tool" >/dev/null || die "$tool is 
 work="$(mktemp -d "${TMPDIR:-/tmp}/meterline-ab.XXXXXX")"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# serve SERVER DB LOG: starts the server on a free port; sets $base (its URL) and $served (its pid).
+# serve SERVER DB LOG [NAME=value ...]: starts the server on a free port, with that environment added; sets $base
+# (its URL) and $served (its pid).
 serve() {
-    "$1" serve --db "$2" --listen 127.0.0.1:0 --threads 1 >"$3" 2>/dev/null &
+    env "${@:4}" "$1" serve --db "$2" --listen 127.0.0.1:0 --threads 1 >"$3" 2>/dev/null &
     served=$!
     for _ in $(seq 100); do
         [[ -s "$3" ]] && break
@@ -62,12 +70,13 @@ seed() {
     wait "$served" || true
 }
 
-# run SERVER DIR: one measured run; prints "requests/s p99" (wrk's RESULT line, bench/api/common.lua).
+# run SERVER DIR [NAME=value ...]: one measured run; prints "requests/s p99" (wrk's RESULT line,
+# bench/api/common.lua).
 run() {
     local server=$1 dir=$2 key
     rm -f "$work/run.db"*
     cp "$dir/seed.db" "$work/run.db"
-    serve "$server" "$work/run.db" "$work/run.out"
+    serve "$server" "$work/run.db" "$work/run.out" "${@:3}"
     key="$(cat "$dir/ingest.key")"
     export API_BENCH_LUA_DIR="$root/bench/api"
     wrk -t1 -c"$connections" -d2s -s "$root/bench/api/record.lua" "$base" -- "$key" 100 >/dev/null
@@ -84,12 +93,12 @@ run() {
 echo "run-record-ab: seeding a store for each build ..." >&2
 seed "$1" "$work/a"
 seed "$2" "$work/b"
-echo "durable single records, $connections connections, $seconds s a run, $pairs pairs (A: $1, B: $2)"
+echo "durable single records, $connections connections, $seconds s a run, $pairs pairs (A: ${BENCH_A_ENV:+$BENCH_A_ENV }$1, B: ${BENCH_B_ENV:+$BENCH_B_ENV }$2)"
 printf '%-6s %14s %10s %14s %10s %8s\n' pair "A requests/s" "A p99" "B requests/s" "B p99" "B/A"
 ratios=()
 for i in $(seq "$pairs"); do
-    read -r a ap99 <<<"$(run "$1" "$work/a")"
-    read -r b bp99 <<<"$(run "$2" "$work/b")"
+    read -r a ap99 <<<"$(run "$1" "$work/a" "${a_env[@]}")"
+    read -r b bp99 <<<"$(run "$2" "$work/b" "${b_env[@]}")"
     ratio="$(python3 -c "print('%.3f' % ($b / $a))")"
     ratios+=("$ratio")
     printf '%-6s %14s %10s %14s %10s %8s\n' "$i" "$a" "$ap99" "$b" "$bp99" "$ratio"
