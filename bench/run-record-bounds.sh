@@ -25,7 +25,8 @@
 # redo the edits in a worktree and save its `git diff` as the patch.
 #
 # BENCH_PAIRS, BENCH_SECONDS and BENCH_CONNECTIONS as for run-record-ab.sh (defaults 5, 6, 64).
-# BENCH_BOUNDS_DIR: where the worktree and its build go (default ${TMPDIR:-/tmp}/meterline-bounds); removed after.
+# BENCH_BOUNDS_DIR: a folder, not there yet, for the worktree and its build (default a new one under ${TMPDIR:-/tmp});
+# removed after.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,8 +51,13 @@ for v in "${variants[@]}"; do
 done
 command -v git >/dev/null || die "git is missing"
 
-dir="${BENCH_BOUNDS_DIR:-${TMPDIR:-/tmp}/meterline-bounds}"
-rm -rf "$dir"
+if [[ -n "${BENCH_BOUNDS_DIR:-}" ]]; then
+    dir="$BENCH_BOUNDS_DIR"
+    [[ ! -e "$dir" ]] || die "$dir exists: BENCH_BOUNDS_DIR names a folder for this script to make and remove"
+    mkdir -p "$dir"
+else
+    dir="$(mktemp -d "${TMPDIR:-/tmp}/meterline-bounds.XXXXXX")"
+fi
 git -C "$root" worktree prune
 cleanup() {
     git -C "$root" worktree remove --force "$dir/src" 2>/dev/null || true
