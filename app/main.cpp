@@ -11,9 +11,11 @@
 
 #include "core/database.h"
 #include "ui/dashboardsettings.h"
+#include "ui/dialogs/aboutdialog.h"
 #include "ui/mainwindow.h"
 #include "ui/screenshotrunner.h"
 #include "ui/sync/synctypes.h"
+#include "ui/translations.h"
 
 using namespace Qt::StringLiterals;
 
@@ -25,10 +27,11 @@ void printError(const QString& message)
     std::fprintf(stderr, "meterline: %s\n", qPrintable(message));
 }
 
-QString translate(const char* text)
+// The texts of main() (the command line): translation context "main".
+struct Main
 {
-    return QCoreApplication::translate("main", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(main)
+};
 
 } // namespace
 
@@ -39,23 +42,27 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(u"Meterline"_s);
     QApplication::setApplicationDisplayName(u"Meterline"_s);
     QApplication::setApplicationVersion(QStringLiteral(METERLINE_VERSION));
+    QGuiApplication::setDesktopFileName(u"io.meterline.Meterline"_s); // packaging/: the desktop file's id
+    QApplication::setWindowIcon(Meterline::applicationIcon());
+    // Before the command line (its --help) and any widget: texts are translated when they are set.
+    Meterline::installTranslations(app);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(translate("Meterline operator console: usage, limits and prepaid credits."));
+    parser.setApplicationDescription(Main::tr("Meterline operator console: usage, limits and prepaid credits."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption dbOption(u"db"_s,
-                                      translate("The database: a SQLite file or postgresql://… (default: %1).")
+                                      Main::tr("The database: a SQLite file or postgresql://… (default: %1).")
                                           .arg(Meterline::Database::defaultPath()),
-                                      translate("path"));
+                                      Main::tr("path"));
     const QCommandLineOption serverOption(
-        u"server"_s, translate("A meterline-server URL, e.g. http://127.0.0.1:8787."), translate("url"));
+        u"server"_s, Main::tr("A meterline-server URL, e.g. http://127.0.0.1:8787."), Main::tr("url"));
     const QCommandLineOption keyOption(
-        u"key"_s, translate("An admin key of that server (with --server)."), translate("key"));
+        u"key"_s, Main::tr("An admin key of that server (with --server)."), Main::tr("key"));
     const QCommandLineOption screenshotOption(
         u"screenshots"_s,
-        translate("Save a PNG of each main page into this folder once the data arrived, then exit."),
-        translate("folder"));
+        Main::tr("Save a PNG of each main page into this folder once the data arrived, then exit."),
+        Main::tr("folder"));
     parser.addOptions({dbOption, serverOption, keyOption, screenshotOption});
     if (!parser.parse(QApplication::arguments())) {
         printError(parser.errorText());
@@ -66,15 +73,15 @@ int main(int argc, char* argv[])
     if (parser.isSet(u"version"_s))
         parser.showVersion();
     if (!parser.positionalArguments().isEmpty()) {
-        printError(translate("unexpected argument: %1").arg(parser.positionalArguments().constFirst()));
+        printError(Main::tr("unexpected argument: %1").arg(parser.positionalArguments().constFirst()));
         return 2;
     }
     if (parser.isSet(serverOption) && parser.isSet(dbOption)) {
-        printError(translate("--db and --server exclude each other"));
+        printError(Main::tr("--db and --server exclude each other"));
         return 2;
     }
     if (parser.isSet(serverOption) != parser.isSet(keyOption)) {
-        printError(translate("--server needs --key (an admin key), and --key needs --server"));
+        printError(Main::tr("--server needs --key (an admin key), and --key needs --server"));
         return 2;
     }
 
@@ -82,20 +89,20 @@ int main(int argc, char* argv[])
     if (parser.isSet(serverOption)) {
         const QUrl url(parser.value(serverOption), QUrl::StrictMode);
         if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s)) {
-            printError(translate("--server needs an http:// or https:// URL, got %1").arg(parser.value(serverOption)));
+            printError(Main::tr("--server needs an http:// or https:// URL, got %1").arg(parser.value(serverOption)));
             return 2;
         }
         spec = Meterline::Dashboard::ConnectionSpec::remote(url, parser.value(keyOption));
     } else {
         const QString database = parser.isSet(dbOption) ? parser.value(dbOption) : Meterline::Database::defaultPath();
         if (database.isEmpty()) {
-            printError(translate("--db needs a path"));
+            printError(Main::tr("--db needs a path"));
             return 2;
         }
         if (!database.startsWith(u"postgres"_s)) {
             const QString folder = QFileInfo(database).absolutePath();
             if (!QDir().mkpath(folder)) {
-                printError(translate("cannot create the folder %1").arg(folder));
+                printError(Main::tr("cannot create the folder %1").arg(folder));
                 return 1;
             }
         }

@@ -1,13 +1,44 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Meterline builds, runs and tests with — only those that are missing.
+# Installs the Debian 12 packages Meterline builds, runs, tests, packages and benchmarks with: only those that are
+# missing, never their recommendations (a bare Debian 12 has none of them, so this list must be complete).
+#
+#   scripts/install-deps.sh          # installs what is missing
+#   scripts/install-deps.sh --list   # prints the list, one package a line (scripts/check-deps.sh reads it)
+#
+# scripts/check-deps.sh, run by scripts/test.sh after the tests, fails when configure loaded a CMake package, or a
+# test ran a program or loaded a library, from a Debian package that this list neither names nor pulls in through
+# Depends. Add a package here with a word on what needs it.
 set -euo pipefail
 
 packages=(
+    # The build: compiler, CMake, Qt 6.4 and what Qt's CMake packages load (Qt6Charts needs Qt6OpenGL, which
+    # qt6-base-dev only recommends).
     g++ cmake make pkg-config
-    qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
-    libqt6sql6-sqlite libsqlite3-dev libqt6sql6-psql libgl-dev
-    postgresql
+    qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libgl-dev
+    # FindOpenGL (through Qt's WrapOpenGL) records EGL and GLU when they are there: listed so that configure
+    # finds the same files on every machine.
+    libegl-dev libglu1-mesa-dev
+    qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
+    libsqlite3-dev
+    # Translations: lupdate and lrelease (qt6-l10n-tools) and the LinguistTools CMake package (qt6-tools-dev);
+    # Qt's own German strings for standard buttons and dialogs.
+    qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
+    # What the programs load at run time: the SQL drivers, the platform plugins (xcb, offscreen), a font.
+    libqt6sql6-sqlite libqt6sql6-psql qt6-qpa-plugins fonts-dejavu-core
+    # Tests: the private PostgreSQL 15, the dependency check's tracer, HTTP from scripts.
+    postgresql strace curl
+    # Packaging and its checks: CPack's shlibdeps, lintian, the .desktop, AppStream and systemd validators.
+    dpkg-dev file lintian desktop-file-utils appstream systemd man-db
+    # Benchmarks (bench/): load generator, the static baseline, instruction counts, profiles, scripts.
+    wrk nginx-light valgrind linux-perf python3 git
+    # Maintainer tools: rsvg-convert renders the icon's PNG sizes (resources/icons/render-pngs.sh).
+    librsvg2-bin
 )
+
+if [[ "${1:-}" == --list ]]; then
+    printf '%s\n' "${packages[@]}"
+    exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do

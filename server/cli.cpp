@@ -4,6 +4,7 @@
 #include <QDate>
 #include <QFileInfo>
 #include <QIODevice>
+#include <QLoggingCategory>
 #include <QSaveFile>
 #include <QTimeZone>
 #include <QUrl>
@@ -14,6 +15,7 @@
 #include "core/service.h"
 #include "core/types.h"
 #include "server/servecommand.h"
+#include "server/serversettings.h"
 
 using namespace Qt::StringLiterals;
 
@@ -29,9 +31,24 @@ QCommandLineOption dbOption()
 {
     return QCommandLineOption(u"db"_s,
                               u"The database: a SQLite file or postgresql://user:pass@host:port/dbname. "
-                              u"Default: $METERLINE_DB, else %1."_s.arg(Database::defaultPath()),
+                              u"Default: $METERLINE_DB, else the configuration file's [server] database, else "
+                              u"%1."_s.arg(Database::defaultPath()),
                               u"path or url"_s);
 }
+
+// The flags that set a configuration file's key (the rest of the keys come only from the file and environment).
+QString keyOfFlag(const QString& flag)
+{
+    if (flag == u"db"_s)
+        return u"server/database"_s;
+    if (flag == u"listen"_s || flag == u"threads"_s || flag == u"access-log"_s || flag == u"log-level"_s)
+        return u"server/"_s + flag;
+    return {};
+}
+
+const QString PrecedenceHelp =
+    u"Settings apply in this order, each over the ones after it: the command's flags, the environment, the "
+    u"configuration file, the built-in defaults."_s;
 
 bool isPostgres(const QString& spec)
 {
@@ -149,7 +166,7 @@ int Cli::init(const QStringList& arguments)
         return *stop;
     if (!parser.positionalArguments().isEmpty())
         return fail(UsageError, u"init: unexpected argument '%1'"_s.arg(parser.positionalArguments().constFirst()));
-    const QString spec = databaseSpec(parser);
+    const QString spec = databaseSpec();
     if (spec.isEmpty())
         return fail(UsageError, u"init: --db needs a value"_s);
 
@@ -187,7 +204,7 @@ int Cli::demoData(const QStringList& arguments)
     if (!days)
         return fail(UsageError,
                     u"demo-data: --days needs a whole number from 1 to 3650, not '%1'"_s.arg(parser.value(daysOption)));
-    const QString spec = databaseSpec(parser);
+    const QString spec = databaseSpec();
     if (spec.isEmpty())
         return fail(UsageError, u"demo-data: --db needs a value"_s);
 
@@ -260,7 +277,7 @@ int Cli::exportData(const QStringList& arguments)
     const QString outPath = parser.value(outOption);
     if (outPath.isEmpty())
         return fail(UsageError, u"export: --out needs a file name, or '-' for stdout"_s);
-    const QString spec = databaseSpec(parser);
+    const QString spec = databaseSpec();
     if (spec.isEmpty())
         return fail(UsageError, u"export: --db needs a value"_s);
 
@@ -304,37 +321,40 @@ int Cli::serve(const QStringList& arguments)
         u"Serves the HTTP API of SPEC §3 until SIGTERM or SIGINT, then stops gracefully: no new connections, every "
         u"request in flight answered, every acknowledged event committed, exit status 0. Prints 'listening on "
         u"http://HOST:PORT' as its first line once it accepts connections.\n"
-        u"Environment: METERLINE_DB (as --db), METERLINE_LISTEN (as --listen)."_s);
+        u"Webhook deliveries take [webhooks] poll-interval-ms, timeout-ms, lease-ms and retry-scale from the "
+        u"configuration file (or METERLINE_WEBHOOK_POLL_MS, _TIMEOUT_MS, _LEASE_MS, _RETRY_SCALE)."_s);
     parser.addOption(dbOption());
-    const QString listenDefault = qEnvironmentVariable("METERLINE_LISTEN", u"127.0.0.1:8787"_s);
     const QCommandLineOption listenOption(
         u"listen"_s,
-        u"host:port to listen on; port 0 picks a free port (default %1)."_s.arg(listenDefault),
-        u"host:port"_s,
-        listenDefault);
+        u"host:port to listen on; port 0 picks a free port (default: $METERLINE_LISTEN, else the file's "
+        u"[server] listen, else 127.0.0.1:8787)."_s,
+        u"host:port"_s);
     const QCommandLineOption logOption(
         u"access-log"_s,
-        u"Where the one-line-per-request log goes: a file, '-' for stderr (the default), "
-        u"or '' for none."_s,
-        u"file"_s,
-        u"-"_s);
+        u"Where the one-line-per-request log goes: a file, '-' for stderr (the default), or '' for none "
+        u"($METERLINE_ACCESS_LOG, [server] access-log)."_s,
+        u"file"_s);
     const QCommandLineOption threadsOption(
-        u"threads"_s, u"HTTP worker threads (default: one per core, at least 2)."_s, u"N"_s, u"0"_s);
-    parser.addOptions({listenOption, logOption, threadsOption});
+        u"threads"_s,
+        u"HTTP worker threads, 0 to 256 (default 0: one per core, at least 2; $METERLINE_THREADS, "
+        u"[server] threads)."_s,
+        u"N"_s);
+    const QCommandLineOption logLevelOption(
+        u"log-level"_s,
+        u"debug, info, warning or error: the least severe message logged (default: each part's own; "
+        u"$METERLINE_LOG_LEVEL, [server] log-level)."_s,
+        u"level"_s);
+    parser.addOptions({listenOption, logOption, threadsOption, logLevelOption});
     if (const auto stop = parse(parser, u"serve"_s, u"[options]"_s, arguments))
         return *stop;
     if (!parser.positionalArguments().isEmpty())
         return fail(UsageError, u"serve: unexpected argument '%1'"_s.arg(parser.positionalArguments().constFirst()));
-    const auto threads = boundedInt(parser.value(threadsOption), 0, 256);
-    if (!threads)
-        return fail(UsageError, u"serve: --threads needs a whole number from 0 to 256"_s);
     ServeCommand::Options options;
-    options.database = databaseSpec(parser);
-    if (options.database.isEmpty())
-        return fail(UsageError, u"serve: --db needs a value"_s);
-    options.listen = parser.value(listenOption);
-    options.accessLog = parser.value(logOption);
-    options.threads = *threads;
+    options.database = databaseSpec();
+    options.listen = m_settings.listen;
+    options.accessLog = m_settings.accessLog;
+    options.threads = m_settings.threads;
+    options.webhooks = m_settings.webhooks;
     return ServeCommand::run(options, m_out, m_err);
 }
 
@@ -358,7 +378,7 @@ int Cli::keys(const QStringList& arguments)
     if (positional.isEmpty())
         return fail(UsageError, u"keys: say create, list or revoke"_s);
     const QString action = positional.constFirst();
-    const QString spec = databaseSpec(parser);
+    const QString spec = databaseSpec();
     if (spec.isEmpty())
         return fail(UsageError, u"keys: --db needs a value"_s);
 
@@ -418,6 +438,12 @@ std::optional<int>
 Cli::parse(QCommandLineParser& parser, const QString& command, const QString& syntax, const QStringList& arguments)
 {
     const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption config(
+        u"config"_s,
+        u"The configuration file (INI). Default: $METERLINE_CONFIG (empty: none), else %1 when it exists. %2"_s.arg(
+            ServerSettingsBuilder::DefaultConfigPath, PrecedenceHelp),
+        u"file"_s);
+    parser.addOption(config);
     if (!parser.parse(QStringList{Program + u' ' + command} + arguments))
         return fail(UsageError, u"%1: %2"_s.arg(command, parser.errorText()));
     if (parser.isSet(help) || parser.isSet(u"help-all"_s)) {
@@ -427,15 +453,28 @@ Cli::parse(QCommandLineParser& parser, const QString& command, const QString& sy
         print(text);
         return Success;
     }
+
+    // Defaults, then the file, the environment and the flags, each over the one before.
+    ServerSettingsBuilder settings;
+    bool required = false;
+    const QString path = ServerSettingsBuilder::locate(
+        parser.isSet(config) ? std::optional<QString>(parser.value(config)) : std::nullopt, &required);
+    if (!settings.applyFile(path, required) || !settings.applyEnvironment())
+        return fail(UsageError, u"%1: %2"_s.arg(command, settings.error()));
+    for (const QString& flag : parser.optionNames()) {
+        const QString key = keyOfFlag(flag);
+        if (!key.isEmpty() && !settings.apply(key, parser.value(flag), u"--"_s + flag))
+            return fail(UsageError, u"%1: %2"_s.arg(command, settings.error()));
+    }
+    m_settings = settings.settings();
+    if (!m_settings.logLevel.isEmpty())
+        QLoggingCategory::setFilterRules(ServerSettings::loggingRules(m_settings.logLevel));
     return std::nullopt;
 }
 
-QString Cli::databaseSpec(const QCommandLineParser& parser)
+QString Cli::databaseSpec() const
 {
-    if (parser.isSet(u"db"_s))
-        return parser.value(u"db"_s);
-    const QString fromEnvironment = qEnvironmentVariable("METERLINE_DB");
-    return fromEnvironment.isEmpty() ? Database::defaultPath() : fromEnvironment;
+    return m_settings.database.isEmpty() ? Database::defaultPath() : m_settings.database;
 }
 
 QString Cli::topLevelHelp() const
@@ -455,10 +494,14 @@ QString Cli::topLevelHelp() const
            u"  -h, --help          This help; '%1 <command> --help' (or '%1 help <command>') for a command's.\n"
            u"  -v, --version       The version.\n"
            u"\n"
-           u"Every command takes --db <path or postgresql://…>; without it $METERLINE_DB, else\n"
-           u"%2.\n"
+           u"Every command takes --db <path or postgresql://…>; without it $METERLINE_DB, else the configuration\n"
+           u"file's [server] database, else %2.\n"
+           u"Every command takes --config <file>: the configuration file (INI; docs/configuration.md, man\n"
+           u"meterline-server). Without it $METERLINE_CONFIG (empty: none), else %3 when it exists.\n"
+           u"Settings apply in this order, each over the ones after it: flags, environment, the configuration\n"
+           u"file, built-in defaults.\n"
            u"Exit status: 0 success, 2 usage error, 1 any other failure (with a one-line reason on stderr).\n"_s.arg(
-               Program, Database::defaultPath());
+               Program, Database::defaultPath(), ServerSettingsBuilder::DefaultConfigPath);
 }
 
 void Cli::print(const QString& text)

@@ -5,6 +5,8 @@
 #include <QStringList>
 #include <optional>
 
+#include "server/serversettings.h"
+
 class QIODevice;
 
 namespace Meterline
@@ -36,12 +38,13 @@ private:
     int serve(const QStringList& arguments);
     int keys(const QStringList& arguments);
 
-    // Parses a sub-command's arguments. Returns an exit status to stop with (after --help or a usage error),
-    // or nothing to go on.
+    // Parses a sub-command's arguments (and adds --config to them), then builds m_settings from the configuration
+    // file, the environment and the flags. Returns an exit status to stop with (after --help or a usage error,
+    // a bad setting included), or nothing to go on.
     std::optional<int>
     parse(QCommandLineParser& parser, const QString& command, const QString& syntax, const QStringList& arguments);
-    // --db, else $METERLINE_DB, else Database::defaultPath().
-    static QString databaseSpec(const QCommandLineParser& parser);
+    // --db, else $METERLINE_DB, else the configuration file's, else Database::defaultPath().
+    QString databaseSpec() const;
 
     QString topLevelHelp() const;
     void print(const QString& text);
@@ -49,6 +52,7 @@ private:
 
     QIODevice& m_out;
     QIODevice& m_err;
+    ServerSettings m_settings;
 };
 
 } // namespace Meterline

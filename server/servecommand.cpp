@@ -12,6 +12,7 @@
 #include "server/api/apiserver.h"
 #include "server/api/webhookdispatcher.h"
 #include "server/http/httpserver.h"
+#include "server/serversettings.h"
 
 namespace Meterline
 {
@@ -27,33 +28,13 @@ void onSignal(int)
     [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
 }
 
-bool parseListen(const QString& listen, QHostAddress* address, quint16* port)
-{
-    const qsizetype colon = listen.lastIndexOf(u':');
-    if (colon <= 0)
-        return false;
-    QString host = listen.left(colon);
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.mid(1, host.size() - 2);
-    bool ok = false;
-    const int p = listen.mid(colon + 1).toInt(&ok);
-    if (!ok || p < 0 || p > 65535)
-        return false;
-    if (host == QLatin1String("localhost"))
-        *address = QHostAddress(QHostAddress::LocalHost);
-    else if (!address->setAddress(host))
-        return false;
-    *port = quint16(p);
-    return true;
-}
-
 } // namespace
 
 int ServeCommand::run(const Options& options, QIODevice& out, QIODevice& err)
 {
     QHostAddress address;
     quint16 port = 0;
-    if (!parseListen(options.listen, &address, &port)) {
+    if (!ServerSettings::parseListen(options.listen, &address, &port)) {
         err.write("meterline-server: serve: --listen takes host:port (e.g. 127.0.0.1:8787), not '"
                   + options.listen.toUtf8() + "'\n");
         return 2;
@@ -86,7 +67,7 @@ int ServeCommand::run(const Options& options, QIODevice& out, QIODevice& err)
         http.stop();
     });
     // Webhook deliveries go out from their own thread; pending ones (from before a restart too) resume.
-    Api::WebhookDispatcher webhooks(*database.value(), Api::WebhookSender::Options::fromEnvironment());
+    Api::WebhookDispatcher webhooks(*database.value(), options.webhooks);
     webhooks.start();
     QObject::connect(&http, &Http::Server::stopped, qApp, [&] {
         api.stop(); // answers every record still waiting for its commit

@@ -3,6 +3,8 @@
 #include <QIODevice>
 #include <QString>
 
+#include "server/api/webhooksender.h"
+
 namespace Meterline
 {
 
@@ -17,6 +19,7 @@ public:
         QString listen = QStringLiteral("127.0.0.1:8787"); // host:port; port 0 picks a free one
         QString accessLog = QStringLiteral("-");
         int threads = 0; // HTTP worker threads; 0: one per core, at least 2
+        Api::WebhookSender::Options webhooks;
     };
 
     // Runs the event loop; returns the process exit status (0 ok, 1 failure, 2 usage error).

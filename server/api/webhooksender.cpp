@@ -15,31 +15,6 @@ Q_LOGGING_CATEGORY(lcWebhooks, "meterline.server.webhooks", QtInfoMsg)
 namespace Meterline::Api
 {
 
-namespace
-{
-
-qint64 envNumber(const char* name, qint64 fallback)
-{
-    bool ok = false;
-    const qint64 value = qEnvironmentVariable(name).toLongLong(&ok);
-    return ok && value > 0 ? value : fallback;
-}
-
-} // namespace
-
-WebhookSender::Options WebhookSender::Options::fromEnvironment()
-{
-    Options o;
-    o.pollIntervalMs = int(envNumber("METERLINE_WEBHOOK_POLL_MS", o.pollIntervalMs));
-    o.timeoutMs = int(envNumber("METERLINE_WEBHOOK_TIMEOUT_MS", o.timeoutMs));
-    o.leaseMs = envNumber("METERLINE_WEBHOOK_LEASE_MS", o.leaseMs);
-    bool ok = false;
-    const double scale = qEnvironmentVariable("METERLINE_WEBHOOK_RETRY_SCALE").toDouble(&ok);
-    if (ok && scale > 0)
-        o.retryScale = scale;
-    return o;
-}
-
 WebhookSender::WebhookSender(Database& database, Options options)
     : m_database(database)
     , m_options(options)

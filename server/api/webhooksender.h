@@ -28,8 +28,7 @@ public:
         int maxInFlight = 16;
         double retryScale = 1.0; // scales the retry schedule (tests)
 
-        // METERLINE_WEBHOOK_POLL_MS, _TIMEOUT_MS, _LEASE_MS, _RETRY_SCALE override the defaults.
-        static Options fromEnvironment();
+        // serve fills these from [webhooks] of the configuration file and METERLINE_WEBHOOK_* (ServerSettingsBuilder).
         qint64 lease() const { return leaseMs > 0 ? leaseMs : timeoutMs + 30'000; }
     };
 

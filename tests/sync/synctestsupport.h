@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -83,6 +84,11 @@ inline int creditsWithKey(Service& service, const QString& customerId, const QSt
 inline quint16 startServer(QProcess& process, const QString& db, quint16 port = 0)
 {
     process.setProcessChannelMode(QProcess::SeparateChannels);
+    // METERLINE_CONFIG empty: an installed /etc/meterline/meterline-server.conf never changes what a test sees,
+    // run by ctest or by hand.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("METERLINE_CONFIG"), QString());
+    process.setProcessEnvironment(env);
     process.start(QStringLiteral(METERLINE_SERVER_BIN),
                   {QStringLiteral("serve"),
                    QStringLiteral("--db"),

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Fails when the build or the tests used a Debian package that scripts/install-deps.sh does not install.
+
+scripts/install-deps.sh installs its list without recommendations, so a package that is on this machine only
+because something else recommended it (or because somebody installed it by hand) works here and fails on a bare
+Debian 12. This check finds such packages from what the run actually used:
+
+  * the CMake cache of a build folder: every package configuration that configure loaded (the `<Name>_DIR`
+    entries) and every program or library it found (absolute `FILEPATH` entries: compilers, tools, libraries);
+  * optionally an strace log of the tests (`strace -f -e trace=execve,openat`): every program a test ran and
+    every file it opened where packages install (shared libraries, Qt plugins, fonts, translations).
+
+Each file is mapped to the Debian package that owns it (dpkg's file lists). A package is covered when it is in
+the list, is pulled in by the list through Depends or Pre-Depends (what apt installs without recommendations),
+or belongs to the base system (Essential or Priority: required, and what those depend on). Anything else is
+reported with the file that needed it, and the exit status is 1.
+
+  check-deps.py --list FILE --cmake-cache BUILD/CMakeCache.txt [--strace LOG ...]
+  (--list -: read the list from stdin; `scripts/install-deps.sh --list` prints it)
+"""
+
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+
+DPKG_INFO = "/var/lib/dpkg/info"
+
+
+def file_owners():
+    """Path -> owning package, from dpkg's .list files (one read instead of a `dpkg -S` per path)."""
+    owners = {}
+    for listing in glob.glob(os.path.join(DPKG_INFO, "*.list")):
+        package = os.path.basename(listing)[: -len(".list")].split(":")[0]
+        with open(listing, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                path = line.rstrip("\n")
+                if path and not os.path.isdir(path):
+                    owners.setdefault(path, package)
+    return owners
+
+
+def installed_packages():
+    """Installed packages with their dependency fields and what they provide."""
+    fmt = "${Package}\t${Status}\t${Essential}\t${Priority}\t${Pre-Depends}\t${Depends}\t${Provides}\n"
+    out = subprocess.run(["dpkg-query", "-W", "-f=" + fmt], check=True, capture_output=True, text=True).stdout
+    packages = {}
+    providers = {}
+    for line in out.splitlines():
+        name, status, essential, priority, predepends, depends, provides = line.split("\t")
+        if not status.endswith(" installed"):
+            continue
+        packages[name] = {
+            "base": essential == "yes" or priority == "required",
+            "depends": [d for d in (predepends + ", " + depends).split(",") if d.strip()],
+        }
+        for provided in provides.split(","):
+            provided = re.sub(r"\(.*?\)", "", provided).strip()
+            if provided:
+                providers.setdefault(provided, set()).add(name)
+    return packages, providers
+
+
+def closure(roots, packages, providers):
+    """Every installed package that apt would install for `roots` (Depends, Pre-Depends; any installed
+    alternative of an `a | b` group; the installed providers of a virtual package)."""
+    seen = set()
+    todo = [r for r in roots if r in packages]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for group in packages[name]["depends"]:
+            for alternative in group.split("|"):
+                dep = re.sub(r"\(.*?\)|\[.*?\]|<.*?>", "", alternative).strip().split(":")[0]
+                for candidate in [dep] + sorted(providers.get(dep, ())):
+                    if candidate in packages and candidate not in seen:
+                        todo.append(candidate)
+    return seen
+
+
+def owner_of(path, owners):
+    """The package owning `path`, following symlinks (c++ -> /etc/alternatives/c++ -> g++-12) and the merged-/usr
+    aliases (/bin and /usr/bin are one folder; dpkg may list either)."""
+    candidates = []
+    current = path
+    for _ in range(16):
+        candidates.append(current)
+        if not os.path.islink(current):
+            break
+        current = os.path.join(os.path.dirname(current), os.readlink(current))
+        current = os.path.normpath(current)
+    candidates.append(os.path.realpath(path))
+    for candidate in candidates:
+        for alias in aliases(candidate):
+            if alias in owners:
+                return owners[alias]
+    return None
+
+
+def aliases(path):
+    yield path
+    for merged in ("/bin/", "/sbin/", "/lib/", "/lib64/", "/lib32/", "/libx32/"):
+        if path.startswith("/usr" + merged):
+            yield path[len("/usr") :]
+        elif path.startswith(merged):
+            yield "/usr" + path
+
+
+def cmake_uses(cache_path):
+    """(what, path) for each package configuration and absolute file the CMake cache names."""
+    uses = []
+    with open(cache_path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            m = re.match(r"^([A-Za-z0-9_.+-]+)_DIR:PATH=(/.+)$", line.rstrip("\n"))
+            if m:
+                name, folder = m.groups()
+                configs = [
+                    os.path.join(folder, c)
+                    for c in (name + "Config.cmake", name.lower() + "-config.cmake")
+                    if os.path.exists(os.path.join(folder, c))
+                ]
+                configs = configs or sorted(glob.glob(os.path.join(folder, "*onfig.cmake")))
+                for config in configs[:1]:
+                    uses.append(("CMake package " + name, config))
+                continue
+            m = re.match(r"^([A-Za-z0-9_.+-]+):FILEPATH=(/.+)$", line.rstrip("\n"))
+            if m and os.path.isfile(m.group(2)):
+                uses.append(("CMake " + m.group(1), m.group(2)))
+    return uses
+
+
+# Where packages install; the rest (/proc, /tmp, /var, the build tree) holds nothing a package list can provide.
+SYSTEM_FOLDERS = ("/usr/", "/lib", "/bin/", "/sbin/", "/etc/", "/opt/")
+# Files a program opens only because they are installed and configured on this machine, not because Meterline
+# needs them: fontconfig reads every font it finds (the list names fonts-dejavu-core for what is drawn), glibc loads
+# the NSS modules /etc/nsswitch.conf names, and PAM (runuser, for the private PostgreSQL) the modules /etc/pam.d
+# names. On a bare Debian 12 these are simply absent and nothing changes.
+INCIDENTAL = re.compile(r"^(/usr)?(/share/fonts/|/lib/[^/]+/libnss_|/lib/[^/]+/security/pam_)")
+STRACE_LINE = re.compile(r'^(?:\[pid\s+)?\d*\]?\s*(execve|openat)\((?:AT_FDCWD, )?"([^"]+)".*\)\s+=\s+(\d+)')
+
+
+def strace_uses(log_path):
+    """(what, path) for each program run (successful execve) and system file opened (successful openat)."""
+    uses = {}
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            m = STRACE_LINE.match(line)
+            if not m:
+                continue
+            call, path, _ = m.groups()
+            if call == "execve":
+                uses.setdefault(path, "a test ran")
+            elif path.startswith(SYSTEM_FOLDERS) and not path.endswith("/") and not INCIDENTAL.match(path):
+                uses.setdefault(path, "a test opened")
+    return [(what, path) for path, what in uses.items()]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--list", required=True, help="the package list, one a line ('-': stdin)")
+    parser.add_argument("--cmake-cache", action="append", default=[], help="a build folder's CMakeCache.txt")
+    parser.add_argument("--strace", action="append", default=[], help="an strace -f log of the tests")
+    parser.add_argument("--verbose", action="store_true", help="print every file with its package")
+    args = parser.parse_args()
+
+    text = sys.stdin.read() if args.list == "-" else open(args.list, encoding="utf-8").read()
+    listed = [w for w in (l.split("#")[0].strip() for l in text.splitlines()) if w]
+
+    packages, providers = installed_packages()
+    not_installed = [p for p in listed if p not in packages]
+    base = closure([name for name, p in packages.items() if p["base"]], packages, providers)
+    covered = closure(listed, packages, providers) | base
+    owners = file_owners()
+
+    uses = []
+    for cache in args.cmake_cache:
+        uses += cmake_uses(cache)
+    for log in args.strace:
+        uses += strace_uses(log)
+
+    missing = {}
+    for what, path in uses:
+        package = owner_of(path, owners)
+        if args.verbose:
+            print(f"{package or '-':30} {what}: {path}")
+        if package and package not in covered:
+            missing.setdefault(package, []).append(f"{what}: {path}")
+
+    for package in not_installed:
+        print(f"check-deps: {package} is in the list but not installed (run scripts/install-deps.sh)")
+    for package, why in sorted(missing.items()):
+        print(f"check-deps: {package} is used but scripts/install-deps.sh does not install it:")
+        for line in sorted(why)[:5]:
+            print(f"    {line}")
+        if len(why) > 5:
+            print(f"    … and {len(why) - 5} more")
+    checked = len({path for _, path in uses})
+    if missing or not_installed:
+        print(f"check-deps: FAILED: {len(missing)} package(s) missing from the list ({checked} files checked)")
+        return 1
+    print(f"check-deps: every package used is installed by the list ({len(listed)} packages named, "
+          f"{len(covered - base)} with their dependencies; {checked} files checked)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
