@@ -7,8 +7,10 @@ Debian 12. This check finds such packages from what the run actually used:
 
   * the CMake cache of a build folder: every package configuration that configure loaded (the `<Name>_DIR`
     entries) and every program or library it found (absolute `FILEPATH` entries: compilers, tools, libraries);
-  * optionally an strace log of the tests (`strace -f -e trace=execve,openat`): every program a test ran and
-    every file it opened where packages install (shared libraries, Qt plugins, fonts, translations).
+  * optionally an strace log of the tests (`strace -f -e trace=execve,openat,clone,clone3,fork,vfork`): every
+    program a test ran, and every file where packages install (shared libraries, Qt plugins, translations) that
+    the project's own programs and scripts opened. Files that a packaged tool opens on its own account (lintian,
+    or mandb reading every man page when dpkg installs a package) are that tool's business, not the list's.
 
 Each file is mapped to the Debian package that owns it (dpkg's file lists). A package is covered when it is in
 the list, is pulled in by the list through Depends or Pre-Depends (what apt installs without recommendations),
@@ -20,6 +22,7 @@ reported with the file that needed it, and the exit status is 1.
 """
 
 import argparse
+import functools
 import glob
 import os
 import re
@@ -140,23 +143,82 @@ SYSTEM_FOLDERS = ("/usr/", "/lib", "/bin/", "/sbin/", "/etc/", "/opt/")
 # the NSS modules /etc/nsswitch.conf names, and PAM (runuser, for the private PostgreSQL) the modules /etc/pam.d
 # names. On a bare Debian 12 these are simply absent and nothing changes.
 INCIDENTAL = re.compile(r"^(/usr)?(/share/fonts/|/lib/[^/]+/libnss_|/lib/[^/]+/security/pam_)")
-STRACE_LINE = re.compile(r'^(?:\[pid\s+)?\d*\]?\s*(execve|openat)\((?:AT_FDCWD, )?"([^"]+)".*\)\s+=\s+(\d+)')
+# Programs that run the project's own code: what they open is what a script or test of ours asked for.
+INTERPRETERS = re.compile(r"^((ba|da)?sh|python3(\.\d+)?|perl(5[.\d]*)?|node(js)?)$")
+# Programs that run other packages' code on their own account: dpkg runs the maintainer scripts and triggers of
+# whatever is installed on the machine (gtk-update-icon-cache where that is installed, nothing on a bare system), so
+# nothing run or opened below them is a use of the project's. Whether the packages install is the test's own check.
+PACKAGE_MANAGERS = re.compile(r"^(dpkg|apt|apt-get)$")
+PID = r"^(?:\[pid\s+)?(\d+)\]?\s+"
+SYSCALL = re.compile(PID + r'(execve|openat|clone3?|v?fork)\((?:AT_FDCWD, )?(?:"([^"]+)")?(.*)$')
+RESUMED = re.compile(PID + r"<\.\.\. (execve|openat|clone3?|v?fork) resumed>(.*)$")
+# The call's result: the last " = N" of the line (an argument may hold ") = "); failures (-1) do not match.
+RESULT = re.compile(r"\)\s+=\s+(\d+)[^=]*$")
 
 
-def strace_uses(log_path):
-    """(what, path) for each program run (successful execve) and system file opened (successful openat)."""
+def strace_uses(log_path, reads_count):
+    """(what, path) for each program run (successful execve) and each system file opened (successful openat) by a
+    process for which `reads_count(program)` holds; `program` is what the process last executed (inherited over
+    fork and clone), None when the log does not say. Nothing a package manager started counts."""
     uses = {}
-    with open(log_path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            m = STRACE_LINE.match(line)
-            if not m:
-                continue
-            call, path, _ = m.groups()
-            if call == "execve":
+    program = {}  # pid -> the program it runs
+    exec_line = {}  # pid -> the log line of its last execve
+    under_package_manager = set()  # pids that a package manager started, or that are one
+    pending = {}  # pid -> (call, path, line) of a call that strace printed <unfinished ...>
+
+    def finished(pid, call, path, result, line):
+        if call == "execve":
+            program[pid] = path
+            exec_line[pid] = line
+            if pid not in under_package_manager:
                 uses.setdefault(path, "a test ran")
-            elif path.startswith(SYSTEM_FOLDERS) and not path.endswith("/") and not INCIDENTAL.match(path):
+            if PACKAGE_MANAGERS.match(os.path.basename(path)):
+                under_package_manager.add(pid)
+        elif call == "openat":
+            if path.startswith(SYSTEM_FOLDERS) and not path.endswith("/") and not INCIDENTAL.match(path) \
+                    and pid not in under_package_manager and reads_count(program.get(pid)):
                 uses.setdefault(path, "a test opened")
+        else:  # clone, clone3, fork, vfork: the result is the child, which runs its parent's program
+            child = result
+            if exec_line.get(child, -1) < line:  # unless the child's own execve was logged before the clone returned
+                program[child] = program.get(pid)
+                under_package_manager.discard(child)  # a pid used again
+            if pid in under_package_manager:
+                under_package_manager.add(child)
+
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        for number, line in enumerate(f):
+            m = SYSCALL.match(line)
+            if m:
+                pid, call, path, rest = m.groups()
+                if rest.endswith("<unfinished ...>"):
+                    pending[pid] = (call, path, number)
+                    continue
+                started = number
+            else:
+                m = RESUMED.match(line)
+                if not m or m.group(1) not in pending:
+                    continue
+                pid, _, rest = m.groups()
+                call, path, started = pending.pop(pid)
+            result = RESULT.search(rest)
+            if result and (path or call not in ("execve", "openat")):
+                finished(pid, call, path, result.group(1), started)
     return [(what, path) for path, what in uses.items()]
+
+
+def counts_reads_of(owners):
+    """Whether a file opened by `program` is a use of the project's: yes for the project's own programs (the build
+    tree, test scripts: no package owns them), for the shells and interpreters that run its scripts, and when the
+    log does not say; no for any other packaged program. A packaged tool (lintian, dpkg's triggers running mandb,
+    ldconfig, update-desktop-database) reads what its own package depends on, and what it reads beyond that it
+    reads because it happens to be installed: mandb opens every man page on the machine."""
+    @functools.lru_cache(maxsize=None)
+    def reads_count(program):
+        if program is None or INTERPRETERS.match(os.path.basename(program)):
+            return True
+        return owner_of(program, owners) is None
+    return reads_count
 
 
 def main():
@@ -180,7 +242,7 @@ def main():
     for cache in args.cmake_cache:
         uses += cmake_uses(cache)
     for log in args.strace:
-        uses += strace_uses(log)
+        uses += strace_uses(log, counts_reads_of(owners))
 
     missing = {}
     for what, path in uses:

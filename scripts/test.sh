@@ -9,12 +9,13 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMETERLINE_WERRO
 cmake --build "$build" -j"$(nproc)"
 cd "$build"
 
-# ctest runs under strace, which records only the programs started and the files opened (filtered in the kernel:
-# --seccomp-bpf, successful calls only), so that the dependency check below sees what the tests really used.
+# ctest runs under strace, which records only the programs started, the files opened and which process started
+# which (filtered in the kernel: --seccomp-bpf, successful calls only), so that the dependency check below sees
+# what the tests really used, and which of those opens were the project's own rather than a packaged tool's.
 trace="$build/deps-trace"
 rm -rf "$trace"
 mkdir -p "$trace"
-strace -f --seccomp-bpf -qq -z -e trace=execve,openat -e signal=none -o "$trace/strace.log" \
+strace -f --seccomp-bpf -qq -z -e trace=execve,openat,clone,clone3,fork,vfork -e signal=none -o "$trace/strace.log" \
     -- bash -c 'ctest --output-on-failure -j"$(nproc)" "${@:2}"; echo $? >"$1"' ctest "$trace/ctest.status" "$@" &
 tracer=$!
 # strace waits for every process it follows: once ctest has ended, a process a test left behind gets 10 s.
