@@ -33,43 +33,78 @@ struct Main
     Q_DECLARE_TR_FUNCTIONS(main)
 };
 
+// The dashboard's command line. Made twice: once before the application exists, only to learn whether it needs a
+// display, and once with the translations installed, for real (the option texts are translated when made).
+struct CommandLine
+{
+    CommandLine()
+    {
+        parser.setApplicationDescription(Main::tr("Meterline operator console: usage, limits and prepaid credits."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOptions({db, server, key, screenshots});
+    }
+
+    // --help and --version print text and exit: they must not need a display (a QApplication aborts where no
+    // platform plugin can start, as on a server or over SSH without X forwarding). Neither do errors. --help-all
+    // does: the Qt options it lists (-platform, -display, …) are the GUI application's, known once it exists.
+    bool onlyPrintsText() { return !parser.parse(arguments) || parser.isSet(u"help"_s) || parser.isSet(u"version"_s); }
+
+    QStringList arguments;
+    QCommandLineParser parser;
+    const QCommandLineOption db{u"db"_s,
+                                Main::tr("The database: a SQLite file or postgresql://… (default: %1).")
+                                    .arg(Meterline::Database::defaultPath()),
+                                Main::tr("path")};
+    const QCommandLineOption server{
+        u"server"_s, Main::tr("A meterline-server URL, e.g. http://127.0.0.1:8787."), Main::tr("url")};
+    const QCommandLineOption key{u"key"_s, Main::tr("An admin key of that server (with --server)."), Main::tr("key")};
+    const QCommandLineOption screenshots{
+        u"screenshots"_s,
+        Main::tr("Save a PNG of each main page into this folder once the data arrived, then exit."),
+        Main::tr("folder")};
+};
+
+std::unique_ptr<QCoreApplication> makeApplication(int& argc, char* argv[])
+{
+    CommandLine probe;
+    for (int i = 0; i < argc; ++i)
+        probe.arguments << QString::fromLocal8Bit(argv[i]);
+    if (probe.onlyPrintsText())
+        return std::make_unique<QCoreApplication>(argc, argv);
+    auto app = std::make_unique<QApplication>(argc, argv);
+    QGuiApplication::setApplicationDisplayName(u"Meterline"_s);
+    QGuiApplication::setDesktopFileName(u"io.meterline.Meterline"_s); // packaging/: the desktop file's id
+    QApplication::setWindowIcon(Meterline::applicationIcon());
+    return app;
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(u"Meterline"_s);
-    QApplication::setApplicationName(u"Meterline"_s);
-    QApplication::setApplicationDisplayName(u"Meterline"_s);
-    QApplication::setApplicationVersion(QStringLiteral(METERLINE_VERSION));
-    QGuiApplication::setDesktopFileName(u"io.meterline.Meterline"_s); // packaging/: the desktop file's id
-    QApplication::setWindowIcon(Meterline::applicationIcon());
+    QCoreApplication::setOrganizationName(u"Meterline"_s);
+    QCoreApplication::setApplicationName(u"Meterline"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(METERLINE_VERSION));
+    const std::unique_ptr<QCoreApplication> app = makeApplication(argc, argv);
     // Before the command line (its --help) and any widget: texts are translated when they are set.
-    Meterline::installTranslations(app);
+    Meterline::installTranslations(*app);
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(Main::tr("Meterline operator console: usage, limits and prepaid credits."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption dbOption(u"db"_s,
-                                      Main::tr("The database: a SQLite file or postgresql://… (default: %1).")
-                                          .arg(Meterline::Database::defaultPath()),
-                                      Main::tr("path"));
-    const QCommandLineOption serverOption(
-        u"server"_s, Main::tr("A meterline-server URL, e.g. http://127.0.0.1:8787."), Main::tr("url"));
-    const QCommandLineOption keyOption(
-        u"key"_s, Main::tr("An admin key of that server (with --server)."), Main::tr("key"));
-    const QCommandLineOption screenshotOption(
-        u"screenshots"_s,
-        Main::tr("Save a PNG of each main page into this folder once the data arrived, then exit."),
-        Main::tr("folder"));
-    parser.addOptions({dbOption, serverOption, keyOption, screenshotOption});
-    if (!parser.parse(QApplication::arguments())) {
+    CommandLine commandLine;
+    commandLine.arguments = QCoreApplication::arguments();
+    QCommandLineParser& parser = commandLine.parser;
+    const QCommandLineOption& dbOption = commandLine.db;
+    const QCommandLineOption& serverOption = commandLine.server;
+    const QCommandLineOption& keyOption = commandLine.key;
+    const QCommandLineOption& screenshotOption = commandLine.screenshots;
+    if (!parser.parse(commandLine.arguments)) {
         printError(parser.errorText());
         return 2;
     }
     if (parser.isSet(u"help"_s))
         parser.showHelp(0);
+    if (parser.isSet(u"help-all"_s))
+        parser.process(commandLine.arguments); // prints the help with Qt's own options and exits (0)
     if (parser.isSet(u"version"_s))
         parser.showVersion();
     if (!parser.positionalArguments().isEmpty()) {
