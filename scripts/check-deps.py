@@ -233,7 +233,9 @@ def main():
     listed = [w for w in (l.split("#")[0].strip() for l in text.splitlines()) if w]
 
     packages, providers = installed_packages()
-    not_installed = [p for p in listed if p not in packages]
+    # A listed name an installed package provides (npm under NodeSource's nodejs) is there: its provider counts.
+    not_installed = [p for p in listed if p not in packages and p not in providers]
+    listed = [q for p in listed for q in ([p] if p in packages else sorted(providers.get(p, ())))]
     base = closure([name for name, p in packages.items() if p["base"]], packages, providers)
     covered = closure(listed, packages, providers) | base
     owners = file_owners()

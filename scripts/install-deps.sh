@@ -31,6 +31,10 @@ packages=(
     dpkg-dev file lintian desktop-file-utils appstream systemd man-db
     # Benchmarks (bench/): load generator, the static baseline, instruction counts, profiles, scripts.
     wrk nginx-light valgrind linux-perf python3 git
+    # The TypeScript SDK (sdk/js) and the OpenAPI document's validation: Node.js 18 or later and npm; the npm
+    # packages themselves come from the registry over HTTPS (ca-certificates, which Debian's nodejs only
+    # recommends), pinned in sdk/js/package-lock.json (npm ci).
+    nodejs npm ca-certificates
     # Maintainer tools: rsvg-convert renders the icon's PNG sizes (resources/icons/render-pngs.sh).
     librsvg2-bin
 )
@@ -40,10 +44,14 @@ if [[ "${1:-}" == --list ]]; then
     exit 0
 fi
 
+# A package counts as there when it is installed or when an installed package provides it (NodeSource's nodejs
+# provides npm and conflicts with Debian's: asking apt for npm there would replace that Node.js).
+provided=" $(dpkg-query -W -f='${db:Status-Abbrev}${Provides}\n' 2>/dev/null | sed -n 's/^ii *//p' |
+    tr ',' '\n' | sed 's/(.*)//; s/ //g' | tr '\n' ' ') "
 missing=()
 for p in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [[ "$status" == "install ok installed" ]] || missing+=("$p")
+    [[ "$status" == "install ok installed" || "$provided" == *" $p "* ]] || missing+=("$p")
 done
 
 if ((${#missing[@]} == 0)); then

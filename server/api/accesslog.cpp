@@ -70,8 +70,12 @@ char* writeNumber(char* p, qint64 value, int minDigits = 1)
 
 } // namespace
 
-void AccessLog::write(
-    const QByteArray& method, const QString& route, int status, qint64 durationMicros, const QString& keyId)
+void AccessLog::write(const QByteArray& method,
+                      const QString& route,
+                      int status,
+                      qint64 durationMicros,
+                      const QString& keyId,
+                      QByteArrayView requestId)
 {
     if (!m_open)
         return;
@@ -111,6 +115,11 @@ void AccessLog::write(
         line += '-';
     else
         appendUtf8(line, keyId);
+    line += " id=";
+    if (requestId.isEmpty())
+        line += '-';
+    else
+        line.append(requestId.data(), size_t(requestId.size()));
     line += '\n';
     bool wake = false;
     {

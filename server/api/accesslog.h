@@ -20,7 +20,13 @@ public:
     ~AccessLog(); // flushes
 
     bool isOpen() const { return m_open; }
-    void write(const QByteArray& method, const QString& route, int status, qint64 durationMicros, const QString& keyId);
+    // One line: "<time> <method> <route> <status> <ms>ms key=<key id or -> id=<request id or ->".
+    void write(const QByteArray& method,
+               const QString& route,
+               int status,
+               qint64 durationMicros,
+               const QString& keyId,
+               QByteArrayView requestId);
 
 private:
     void run();

@@ -246,11 +246,11 @@ void ApiServer::handle(const Http::Request& request, const Http::Responder& resp
     const QString pattern = match.route ? match.route->pattern : QStringLiteral("unmatched");
     const QString routeName = match.route ? match.route->name : QString::fromLatin1(request.method) + u' ' + pattern;
     QString keyId;
-    auto finish = [this, responder, timer, routeName, pattern, method = request.method](Http::Response response,
-                                                                                        const QString& key) {
+    auto finish = [this, responder, timer, routeName, pattern, method = request.method, id = request.id](
+                      Http::Response response, const QString& key) {
         const qint64 micros = timer.nsecsElapsed() / 1000;
         m_metrics.observeRequest(routeName, response.status, micros);
-        m_accessLog.write(method, pattern, response.status, micros, key);
+        m_accessLog.write(method, pattern, response.status, micros, key, id.text());
         responder.send(std::move(response));
     };
 

@@ -292,6 +292,7 @@ void Connection::readRequests()
 void Connection::dispatch()
 {
     Pending& pending = m_queue.emplace_back(m_parser.takeRequest());
+    pending.request.id = RequestId::next();
     pending.keepAlive = m_parser.keepAlive();
     pending.http10 = m_parser.isHttp10();
     pending.startNs = nowNs();
@@ -317,6 +318,7 @@ void Connection::dispatch()
 void Connection::queueError(int status, const QString& message)
 {
     Pending& pending = m_queue.emplace_back(m_parser.takeRequest()); // what was read of it, for the observer
+    pending.request.id = RequestId::next();
     pending.response = Response::error(status, RequestParser::errorCodeFor(status), message);
     pending.ready = true;
     pending.error = true;
@@ -358,6 +360,9 @@ void Connection::writeHead(const Pending& pending, int status, bool close, bool 
         append(m_out, " \r\n");
     }
     append(m_out, dateHeader());
+    append(m_out, "Request-Id: ");
+    append(m_out, pending.request.id.text());
+    append(m_out, "\r\n");
     if (!bodyless && !response.contentType.isEmpty() && isSafeHeaderValue(response.contentType)) {
         append(m_out, "Content-Type: ");
         append(m_out, response.contentType);

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "server/http/headerfields.h"
+#include "server/http/requestid.h"
 
 namespace Meterline::Http
 {
@@ -24,6 +25,7 @@ struct Request
     HeaderFields headers;
     QByteArray body;
     QHostAddress peer;
+    RequestId id; // set by the connection when the request is complete: the answer's Request-Id
 
     QByteArray header(QByteArrayView name) const { return headers.value(name).toByteArray(); }
     // Without a copy: valid while the request lives.

@@ -29,6 +29,7 @@ struct HttpResult
     QByteArray body;
     QJsonObject json;
     QByteArray contentType;
+    QByteArray requestId; // the answer's Request-Id header
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
 
     QString errorCode() const
@@ -44,7 +45,8 @@ struct HttpResult
 class ApiTestServer
 {
 public:
-    explicit ApiTestServer(int threads = 2)
+    // accessLog: a file for the API's access log, empty for none.
+    explicit ApiTestServer(int threads = 2, const QString& accessLog = {})
     {
         QVERIFY(m_dir.isValid());
         Database::Options options;
@@ -54,7 +56,7 @@ public:
         m_db = std::move(db).value();
         m_service = std::make_unique<Service>(*m_db);
         Api::ApiServer::Options apiOptions;
-        apiOptions.accessLog.clear();
+        apiOptions.accessLog = accessLog;
         m_api = std::make_unique<Api::ApiServer>(*m_service, apiOptions);
         m_http = std::make_unique<Http::Server>(m_api->handler(), m_api->limits(), threads);
         QVERIFY(m_http->listen(QHostAddress::LocalHost, 0));
@@ -64,10 +66,16 @@ public:
     }
     ~ApiTestServer()
     {
-        m_http.reset();
-        m_api.reset();
+        stop();
         m_service.reset();
         m_db->releaseThreadConnection();
+    }
+
+    // Stops serving and closes the API, which flushes its access log; the store stays open.
+    void stop()
+    {
+        m_http.reset();
+        m_api.reset();
     }
 
     Service& service() { return *m_service; }
@@ -110,6 +118,7 @@ public:
         r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         r.body = reply->readAll();
         r.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        r.requestId = reply->rawHeader("Request-Id");
         r.error = reply->error();
         r.json = QJsonDocument::fromJson(r.body).object();
         reply->deleteLater();

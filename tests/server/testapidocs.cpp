@@ -1,6 +1,7 @@
-// docs/api.md against the server's route table: every route the router serves is documented under a heading
-// "### `METHOD /pattern`" (the router's own pattern text), nothing else is, each section states the route's
-// scope, and each section's curl examples call that method and path.
+// docs/api.md and docs/openapi.yaml against the server's route table: every route the router serves is documented
+// under a heading "### `METHOD /pattern`" (the router's own pattern text), nothing else is, each section states the
+// route's scope, and each section's curl examples call that method and path; the OpenAPI document has exactly the
+// served operations, each with the security schemes of its route's scope.
 
 #include <QDir>
 #include <QFile>
@@ -36,13 +37,18 @@ struct Doc
     QStringList problems; // headings that look like route headings but do not parse
 };
 
-QString docPath()
+// A file of docs/ of this source tree (this source is tests/server/testapidocs.cpp).
+QString docsFile(const QString& name)
 {
-    // This source is tests/server/testapidocs.cpp; the reference is docs/api.md of the same tree.
     const QFileInfo source(QStringLiteral(__FILE__));
     if (source.isAbsolute())
-        return QDir::cleanPath(source.absolutePath() + QStringLiteral("/../../docs/api.md"));
-    return QFINDTESTDATA("../../docs/api.md");
+        return QDir::cleanPath(source.absolutePath() + QStringLiteral("/../../docs/") + name);
+    return QFINDTESTDATA(QStringLiteral("../../docs/") + name);
+}
+
+QString docPath()
+{
+    return docsFile(QStringLiteral("api.md"));
 }
 
 // Fails the current test when problems is not empty, listing every problem (QVERIFY2's message is cut short).
@@ -96,6 +102,98 @@ Doc readDoc()
             doc.sections[current].body << line;
     }
     return doc;
+}
+
+// One operation of docs/openapi.yaml: its path and method as the router spells them, and its security schemes.
+struct Operation
+{
+    QString route; // "POST /v1/events"
+    int line = 0;
+    bool hasSecurity = false; // a "security:" line of its own (the document has no global one)
+    QStringList schemes;      // empty with "security: []", a public route
+};
+
+struct OpenApiDoc
+{
+    QString path;
+    QList<Operation> operations;
+    QStringList problems;
+};
+
+// Reads the paths of the document by its block layout (a YAML parser is not in Qt): under "paths:", a path at
+// two spaces, its methods at four, an operation's "security:" at six with "- scheme: []" entries at eight.
+OpenApiDoc readOpenApi()
+{
+    OpenApiDoc doc;
+    doc.path = docsFile(QStringLiteral("openapi.yaml"));
+    QFile file(doc.path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        doc.problems << QStringLiteral("cannot read %1").arg(doc.path);
+        return doc;
+    }
+    static const QRegularExpression pathLine(QStringLiteral("^  (/\\S*):$"));
+    static const QRegularExpression methodLine(QStringLiteral("^    (get|put|post|patch|delete|head|options):$"));
+    static const QRegularExpression schemeLine(QStringLiteral("^        - ([A-Za-z]+): \\[\\]$"));
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n');
+    bool inPaths = false;
+    bool inSecurity = false;
+    QString currentPath;
+    for (int i = 0; i < lines.size(); ++i) {
+        const QString& line = lines.at(i);
+        if (!line.isEmpty() && !line.at(0).isSpace() && !line.startsWith(u'#')) {
+            inPaths = line == QLatin1String("paths:");
+            continue;
+        }
+        if (!inPaths)
+            continue;
+        if (inSecurity) {
+            const auto m = schemeLine.match(line);
+            if (m.hasMatch()) {
+                doc.operations.last().schemes << m.captured(1);
+                continue;
+            }
+            inSecurity = false;
+        }
+        const auto path = pathLine.match(line);
+        const auto method = methodLine.match(line);
+        if (path.hasMatch()) {
+            currentPath = path.captured(1);
+        } else if (method.hasMatch()) {
+            if (currentPath.isEmpty())
+                doc.problems << QStringLiteral("line %1: a method outside a path").arg(i + 1);
+            doc.operations << Operation{method.captured(1).toUpper() + u' ' + currentPath, i + 1, false, {}};
+        } else if (line.startsWith(QLatin1String("      security:")) && !doc.operations.isEmpty()) {
+            Operation& op = doc.operations.last();
+            if (op.hasSecurity)
+                doc.problems << QStringLiteral("line %1: %2 has two security entries").arg(i + 1).arg(op.route);
+            op.hasSecurity = true;
+            const QString rest = line.mid(int(qstrlen("      security:"))).trimmed();
+            if (rest == QLatin1String("[]"))
+                continue;
+            if (!rest.isEmpty())
+                doc.problems << QStringLiteral("line %1: security not in block layout: %2").arg(i + 1).arg(line);
+            inSecurity = true;
+        }
+    }
+    return doc;
+}
+
+// The security schemes docs/openapi.yaml gives a route of each scope: the scope's key or an admin key.
+QStringList schemesFor(Api::Access access)
+{
+    switch (access) {
+    case Api::Access::Public:
+        return {};
+    case Api::Access::Ingest:
+        return {QStringLiteral("ingestKey"), QStringLiteral("adminKey")};
+    case Api::Access::Read:
+        return {QStringLiteral("readKey"), QStringLiteral("adminKey")};
+    case Api::Access::IngestOrRead:
+        return {QStringLiteral("ingestKey"), QStringLiteral("readKey"), QStringLiteral("adminKey")};
+    case Api::Access::Admin:
+        return {QStringLiteral("adminKey")};
+    }
+    return {};
 }
 
 QString accessName(Api::Access access)
@@ -305,6 +403,63 @@ private Q_SLOTS:
         }
         if (!reportProblems(doc.path, problems))
             return;
+    }
+
+    void openapiPaths_areExactlyTheServedRoutes()
+    {
+        const OpenApiDoc doc = readOpenApi();
+        if (!reportProblems(doc.path, doc.problems))
+            return;
+        QStringList problems;
+        QSet<QString> documented;
+        for (const Operation& op : doc.operations) {
+            if (documented.contains(op.route))
+                problems << QStringLiteral("twice: %1 (line %2)").arg(op.route).arg(op.line);
+            documented.insert(op.route);
+        }
+        QSet<QString> served;
+        for (const Api::Route& r : servedRoutes())
+            served.insert(QString::fromLatin1(r.method) + u' ' + r.pattern);
+        QVERIFY(!served.isEmpty());
+        for (const Operation& op : doc.operations) {
+            if (!served.contains(op.route))
+                problems << QStringLiteral("in the document but not served: %1 (line %2)").arg(op.route).arg(op.line);
+        }
+        for (const QString& route : served) {
+            if (!documented.contains(route))
+                problems << QStringLiteral("served but not in the document: %1").arg(route);
+        }
+        if (!reportProblems(doc.path, problems))
+            return;
+        QCOMPARE(doc.operations.size(), served.size());
+    }
+
+    void openapiSecurity_matchesEachRoutesScope()
+    {
+        const OpenApiDoc doc = readOpenApi();
+        if (!reportProblems(doc.path, doc.problems))
+            return;
+        QHash<QString, Api::Access> accessOf;
+        for (const Api::Route& r : servedRoutes())
+            accessOf.insert(QString::fromLatin1(r.method) + u' ' + r.pattern, r.access);
+        QStringList problems;
+        int checked = 0;
+        for (const Operation& op : doc.operations) {
+            if (!accessOf.contains(op.route))
+                continue; // reported by openapiPaths_areExactlyTheServedRoutes
+            const QStringList expected = schemesFor(accessOf.value(op.route));
+            if (!op.hasSecurity)
+                problems << QStringLiteral("%1 (line %2): no security entry").arg(op.route).arg(op.line);
+            else if (op.schemes != expected)
+                problems << QStringLiteral("%1 (line %2): security [%3], the route's scope %4 takes [%5]")
+                                .arg(op.route)
+                                .arg(op.line)
+                                .arg(op.schemes.join(u','), accessName(accessOf.value(op.route)), expected.join(u','));
+            ++checked;
+        }
+        if (!reportProblems(doc.path, problems))
+            return;
+        QCOMPARE(checked, accessOf.size());
     }
 
     void curlExamples_callTheirHeadingsRoute()

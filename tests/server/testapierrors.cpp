@@ -1,6 +1,7 @@
 // Every error of SPEC §3 over HTTP, with its status and the exact body {"error":{"code","message","field"?}};
 // bad input never answers 5xx; body caps (413); and what the engine answers to bytes that are not HTTP.
 
+#include <QFile>
 #include <QHostAddress>
 #include <QRandomGenerator>
 #include <QTcpSocket>
@@ -747,6 +748,32 @@ private Q_SLOTS:
     }
 
     // The 405 answer names the methods the path takes.
+    // The Request-Id of an answer, an error's included, is on the access log's line of that request: what a client
+    // reports (the SDK's MeterlineError.requestId) finds the server's record of it.
+    void requestId_isOnTheAccessLogLineOfItsRequest()
+    {
+        QTemporaryDir logDir;
+        const QString logPath = logDir.filePath(u"access.log"_s);
+        ApiTestServer server(2, logPath);
+        const HttpResult missing = server.get(u"/v1/customers/nobody"_s);
+        QCOMPARE(missing.status, 404);
+        const HttpResult listed = server.get(u"/v1/customers"_s);
+        QCOMPARE(listed.status, 200);
+        QVERIFY(missing.requestId.startsWith("req_"));
+        QVERIFY(listed.requestId.startsWith("req_"));
+        QVERIFY(missing.requestId != listed.requestId);
+        server.stop();
+
+        QFile log(logPath);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = log.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines[0].contains(" GET /v1/customers/{id} 404 ") && lines[0].endsWith(" id=" + missing.requestId),
+                 lines[0].constData());
+        QVERIFY2(lines[1].contains(" GET /v1/customers 200 ") && lines[1].endsWith(" id=" + listed.requestId),
+                 lines[1].constData());
+    }
+
     void methodNotAllowed_listsAllowedMethods()
     {
         ApiTestServer server;

@@ -6,6 +6,8 @@
 #include <QFile>
 #include <QMutex>
 #include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -194,6 +196,7 @@ class TestHttpServer : public QObject
 
 private slots:
     void keepAlive_threeSequentialRequests();
+    void everyAnswer_carriesARequestIdOfItsOwn();
     void pipelined_answeredInOrderAcrossThreads();
     void contentLength100MiB_refusedRightAfterHeaders();
     void engineErrors_answeredAsJsonAndClosed_data();
@@ -246,6 +249,35 @@ void TestHttpServer::keepAlive_threeSequentialRequests()
         QCOMPARE(status, 200);
         QVERIFY(micros >= 0 && micros < 5'000'000);
     }
+}
+
+// The Request-Id header names each answer, the engine's own errors included, so that a client's error report can
+// be matched to the server's: "req_" and 22 hex digits, never the same twice.
+void TestHttpServer::everyAnswer_carriesARequestIdOfItsOwn()
+{
+    Server server([](const Request& request, const Responder& responder) { responder.send(echo(request)); }, {}, 2);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    static const QRegularExpression shape(QStringLiteral("^req_[0-9a-f]{22}$"));
+    QSet<QByteArray> seen;
+
+    Client client;
+    QVERIFY(client.connectTo(server.port()));
+    for (int i = 1; i <= 3; ++i) {
+        client.send(get("/r" + QByteArray::number(i)));
+        QVERIFY(client.waitForReplies(i));
+        const QByteArray id = client.replies.last().headers.value("request-id");
+        QVERIFY2(shape.match(QString::fromLatin1(id)).hasMatch(), id.constData());
+        seen.insert(id);
+    }
+    Client broken;
+    QVERIFY(broken.connectTo(server.port()));
+    broken.send("NOT HTTP\r\n\r\n");
+    QVERIFY(broken.waitForReplies(1));
+    QCOMPARE(broken.replies.last().status, 400);
+    const QByteArray errorId = broken.replies.last().headers.value("request-id");
+    QVERIFY2(shape.match(QString::fromLatin1(errorId)).hasMatch(), errorId.constData());
+    seen.insert(errorId);
+    QCOMPARE(seen.size(), 4);
 }
 
 void TestHttpServer::pipelined_answeredInOrderAcrossThreads()
