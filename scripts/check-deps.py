@@ -7,9 +7,9 @@ Debian 12. This check finds such packages from what the run actually used:
 
   * the CMake cache of a build folder: every package configuration that configure loaded (the `<Name>_DIR`
     entries) and every program or library it found (absolute `FILEPATH` entries: compilers, tools, libraries);
-  * optionally an strace log of the tests (`strace -f -e trace=execve,openat,clone,clone3,fork,vfork`): every
-    program a test ran, and every file where packages install (shared libraries, Qt plugins, translations) that
-    the project's own programs and scripts opened. Files that a packaged tool opens on its own account (lintian,
+  * optionally an strace log of the tests (`strace -f -q -e trace=execve,openat,clone,clone3,fork,vfork`, with
+    the processes' exit lines: -q, not -qq): every program a test ran, and every file where packages install
+    (shared libraries, Qt plugins, translations) that the project's own programs and scripts opened. Files that a packaged tool opens on its own account (lintian,
     or mandb reading every man page when dpkg installs a package) are that tool's business, not the list's.
 
 Each file is mapped to the Debian package that owns it (dpkg's file lists). A package is covered when it is in
@@ -152,58 +152,120 @@ PACKAGE_MANAGERS = re.compile(r"^(dpkg|apt|apt-get)$")
 PID = r"^(?:\[pid\s+)?(\d+)\]?\s+"
 SYSCALL = re.compile(PID + r'(execve|openat|clone3?|v?fork)\((?:AT_FDCWD, )?(?:"([^"]+)")?(.*)$')
 RESUMED = re.compile(PID + r"<\.\.\. (execve|openat|clone3?|v?fork) resumed>(.*)$")
+# With -z strace may end an <unfinished ...> call on the next line without naming the process again.
+CONTINUED = re.compile(r"^(\).*)$")
+ENDED = re.compile(PID + r"\+\+\+ (exited|killed) ")
 # The call's result: the last " = N" of the line (an argument may hold ") = "); failures (-1) do not match.
 RESULT = re.compile(r"\)\s+=\s+(\d+)[^=]*$")
+
+
+class Process:
+    """One process of the log, from its first line or its parent's fork to its `+++ exited` line. Its parent is
+    known only once the parent's fork returns, which strace may log after the child's first lines (a vfork'd
+    parent resumes only when its child has run execve), so what a process did is judged at the end of the log."""
+
+    def __init__(self):
+        self.parent = None
+        self.fork_program = None  # the parent's program when it forked: a path, or a Process still to ask
+        self.parent_ran_package_manager = False  # the parent was a package manager (or below one) when it forked
+        self.program = None  # what it last executed; None until its first execve
+        self.ran_package_manager = False
+        self.events = []  # (what, path, program or None: the inherited one, ran a package manager before)
+
+    def program_now(self):
+        return self.program if self.program is not None else self.fork_program
+
+    def below_package_manager(self):
+        process = self
+        while process.parent is not None:
+            if process.parent_ran_package_manager:
+                return True
+            process = process.parent
+        return False
+
+
+def inherited_program(process):
+    program = process.fork_program
+    while isinstance(program, Process):
+        program = program.program_now()
+    return program
 
 
 def strace_uses(log_path, reads_count):
     """(what, path) for each program run (successful execve) and each system file opened (successful openat) by a
     process for which `reads_count(program)` holds; `program` is what the process last executed (inherited over
-    fork and clone), None when the log does not say. Nothing a package manager started counts."""
-    uses = {}
-    program = {}  # pid -> the program it runs
-    exec_line = {}  # pid -> the log line of its last execve
-    under_package_manager = set()  # pids that a package manager started, or that are one
-    pending = {}  # pid -> (call, path, line) of a call that strace printed <unfinished ...>
+    fork and clone), None when the log does not say. Nothing a package manager started counts.
+    The log must have the processes' exit lines (strace -q, not -qq): they tell a pid used again from its first."""
+    processes = []
+    live = {}  # pid -> its current Process
+    unclaimed = {}  # pid -> a Process whose lines came before the fork that made it returned in its parent
+    pending = {}  # pid -> (call, path) of a call that strace printed <unfinished ...>
+    last_pid = None
 
-    def finished(pid, call, path, result, line):
+    def process_of(pid):
+        if pid not in live:
+            live[pid] = unclaimed[pid] = Process()
+            processes.append(live[pid])
+        return live[pid]
+
+    def finished(pid, call, path, result):
+        process = process_of(pid)
         if call == "execve":
-            program[pid] = path
-            exec_line[pid] = line
-            if pid not in under_package_manager:
-                uses.setdefault(path, "a test ran")
+            process.events.append(("a test ran", path, path, process.ran_package_manager))
+            process.program = path
             if PACKAGE_MANAGERS.match(os.path.basename(path)):
-                under_package_manager.add(pid)
+                process.ran_package_manager = True
         elif call == "openat":
-            if path.startswith(SYSTEM_FOLDERS) and not path.endswith("/") and not INCIDENTAL.match(path) \
-                    and pid not in under_package_manager and reads_count(program.get(pid)):
-                uses.setdefault(path, "a test opened")
-        else:  # clone, clone3, fork, vfork: the result is the child, which runs its parent's program
-            child = result
-            if exec_line.get(child, -1) < line:  # unless the child's own execve was logged before the clone returned
-                program[child] = program.get(pid)
-                under_package_manager.discard(child)  # a pid used again
-            if pid in under_package_manager:
-                under_package_manager.add(child)
+            if path.startswith(SYSTEM_FOLDERS) and not path.endswith("/") and not INCIDENTAL.match(path):
+                process.events.append(("a test opened", path, process.program, process.ran_package_manager))
+        else:  # clone, clone3, fork, vfork: the result is the child
+            child = unclaimed.pop(result, None)
+            if child is None:
+                child = live[result] = Process()
+                processes.append(child)
+            child.parent = process
+            child.fork_program = process.program if process.program is not None else process
+            child.parent_ran_package_manager = process.ran_package_manager
 
     with open(log_path, encoding="utf-8", errors="replace") as f:
-        for number, line in enumerate(f):
+        for line in f:
             m = SYSCALL.match(line)
             if m:
                 pid, call, path, rest = m.groups()
+                last_pid = pid
                 if rest.endswith("<unfinished ...>"):
-                    pending[pid] = (call, path, number)
+                    pending[pid] = (call, path)
                     continue
-                started = number
             else:
                 m = RESUMED.match(line)
-                if not m or m.group(1) not in pending:
+                if m:
+                    pid, _, rest = m.groups()
+                else:
+                    m = ENDED.match(line)
+                    if m:
+                        live.pop(m.group(1), None)
+                        continue
+                    m = CONTINUED.match(line)
+                    if not m:
+                        continue
+                    pid, rest = last_pid, m.group(1)
+                if pid not in pending:
                     continue
-                pid, _, rest = m.groups()
-                call, path, started = pending.pop(pid)
+                call, path = pending.pop(pid)
             result = RESULT.search(rest)
             if result and (path or call not in ("execve", "openat")):
-                finished(pid, call, path, result.group(1), started)
+                finished(pid, call, path, result.group(1))
+
+    uses = {}
+    for process in processes:
+        if process.below_package_manager():
+            continue
+        for what, path, program, ran_package_manager in process.events:
+            if ran_package_manager:
+                continue
+            if what == "a test opened" and not reads_count(program if program else inherited_program(process)):
+                continue
+            uses.setdefault(path, what)
     return [(what, path) for path, what in uses.items()]
 
 

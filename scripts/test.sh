@@ -15,7 +15,7 @@ cd "$build"
 trace="$build/deps-trace"
 rm -rf "$trace"
 mkdir -p "$trace"
-strace -f --seccomp-bpf -qq -z -e trace=execve,openat,clone,clone3,fork,vfork -e signal=none -o "$trace/strace.log" \
+strace -f --seccomp-bpf -q -z -e trace=execve,openat,clone,clone3,fork,vfork -e signal=none -o "$trace/strace.log" \
     -- bash -c 'ctest --output-on-failure -j"$(nproc)" "${@:2}"; echo $? >"$1"' ctest "$trace/ctest.status" "$@" &
 tracer=$!
 # strace waits for every process it follows: once ctest has ended, a process a test left behind gets 10 s.

@@ -36,6 +36,17 @@ export function codeOf(error: unknown): string | undefined {
 }
 // @ts-expect-error: the period is one of the API's names
 client.meters.get({ meterId: "m", period: "this_month" });
+// Ranges take Dates or ISO strings; lists take their dimension filters and page sizes.
+export async function ranges(from: Date, to: Date): Promise<number> {
+  const summary = await client.usage.summary({ from, to, customerId: "c", limit: 100 });
+  const csv = await client.exports.usageCsv({ from, to: "2026-12-01T00:00:00Z" }) + (await client.exports.invoicesCsv({ period: "previous_month" }));
+  let balances = 0;
+  for await (const balance of client.balances.list({ limit: 50 })) balances += balance.customerId.length;
+  for await (const event of client.events.list({ from, filter: { provider: "openai" } })) balances += event.value;
+  return summary.data.length + csv.length + balances;
+}
+// @ts-expect-error: the summary's period is one of the API's names too
+client.usage.summary({ period: "this_month" });
 TS
 cat >"$work/consumer/tsconfig.json" <<'JSON'
 { "compilerOptions": { "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "strict": true,

@@ -18,6 +18,13 @@ async function* paged<Item>(fetchPage: (cursor?: string) => Promise<{ data: Item
   } while (cursor);
 }
 
+/** The query with each dimension filter written as the API reads it: filter.<dimension>=<value>. */
+function withFilters(query: Query, filters?: Record<string, string>): Query {
+  const written: Query = { ...query };
+  for (const [dimension, value] of Object.entries(filters ?? {})) written[`filter.${dimension}`] = value;
+  return written;
+}
+
 /** Makes the idempotency key of a call once, so that every retry of it carries the same key. */
 function idempotencyKey(): string {
   return `sdk_${randomUUID()}`;
@@ -55,8 +62,9 @@ export class Limits extends Collection<T.Limit, T.CreateLimitRequest, T.UpdateLi
 
   /** Is the customer within its limits (one meter, or all of them without meterId)? `reserve` holds units. */
   check(request: T.CheckRequest): Promise<T.CheckResult> {
-    // A check changes nothing but an optional hold, which expires: repeating it after a lost answer is safe.
-    return this.transport.request({ method: "POST", path: "/v1/limits/check", body: request, repeatable: true });
+    // A check changes nothing, so repeating it after a lost answer is safe; a check that holds units (reserve) has
+    // no idempotency key, and its retry could hold them twice until the first hold expires.
+    return this.transport.request({ method: "POST", path: "/v1/limits/check", body: request, repeatable: !request.reserve });
   }
 }
 
@@ -80,7 +88,8 @@ export class Events extends Resource {
   }
   /** One page of events and the cursor of the next. */
   page(query: T.ListEventsQuery & { cursor?: string } = {}): Promise<T.EventsPage> {
-    return this.transport.request({ method: "GET", path: "/v1/events", query: query as Query });
+    const { filter, ...rest } = query;
+    return this.transport.request({ method: "GET", path: "/v1/events", query: withFilters(rest as Query, filter) });
   }
 }
 
@@ -102,18 +111,15 @@ export class Meters extends Collection<T.Meter, T.CreateMeterRequest, T.UpdateMe
 
   /** The meter's aggregate over a period or a range, per customer or for all, grouped or windowed on request. */
   get(request: MeterUsageRequest): Promise<T.MeterUsage> {
-    const { meterId, filters, from, to, ...rest } = request;
-    const query: Query = { ...rest, from: isoOf(from), to: isoOf(to) };
-    for (const [dimension, value] of Object.entries(filters ?? {})) query[`filter.${dimension}`] = value;
-    return this.transport.request({ method: "GET", path: `/v1/meters/${seg(meterId)}/usage`, query });
+    const { meterId, filters, ...rest } = request;
+    return this.transport.request({ method: "GET", path: `/v1/meters/${seg(meterId)}/usage`, query: withFilters(rest, filters) });
   }
 }
 
 export class Usage extends Resource {
   /** Every customer × meter figure of a period, one request a page. */
-  summary(query: { period?: string; from?: string | Date; to?: string | Date; customerId?: string; cursor?: string }): Promise<T.UsageSummary> {
-    const { from, to, ...rest } = query;
-    return this.transport.request({ method: "GET", path: "/v1/usage/summary", query: { ...rest, from: isoOf(from), to: isoOf(to) } });
+  summary(query: T.UsageSummaryQuery): Promise<T.UsageSummary> {
+    return this.transport.request({ method: "GET", path: "/v1/usage/summary", query: query as Query });
   }
 }
 
@@ -130,9 +136,13 @@ export class Balances extends Resource {
   get(customerId: string): Promise<T.Balance> {
     return this.transport.request({ method: "GET", path: `/v1/customers/${seg(customerId)}/balance` });
   }
-  /** Every customer's balance. */
-  list(): Promise<T.BalanceList> {
-    return this.transport.request({ method: "GET", path: "/v1/balances" });
+  /** Every customer's balance, one request a page (`limit` a page). */
+  list(query: { limit?: number } = {}): AsyncGenerator<T.Balance> {
+    return paged((cursor) => this.page({ ...query, cursor }));
+  }
+  /** One page of balances and the cursor of the next. */
+  page(query: { limit?: number; cursor?: string } = {}): Promise<T.BalancesPage> {
+    return this.transport.request({ method: "GET", path: "/v1/balances", query });
   }
   /** Adds credits; the idempotency key (made here when not given) makes a retry apply once. */
   credit(customerId: string, request: T.CreditRequest): Promise<T.Transaction> {
@@ -169,8 +179,8 @@ export class Webhooks extends Resource {
   async delete(id: string): Promise<void> {
     await this.transport.request({ method: "DELETE", path: `/v1/webhooks/${seg(id)}` });
   }
-  deliveries(id: string, query?: { cursor?: string }): Promise<T.DeliveriesPage> {
-    return this.transport.request({ method: "GET", path: `/v1/webhooks/${seg(id)}/deliveries`, query });
+  deliveries(id: string, query?: T.DeliveriesQuery): Promise<T.DeliveriesPage> {
+    return this.transport.request({ method: "GET", path: `/v1/webhooks/${seg(id)}/deliveries`, query: query as Query });
   }
   /** Queues a test delivery to the endpoint. */
   test(id: string): Promise<unknown> {
@@ -212,19 +222,11 @@ export class Reservations extends Resource {
 
 export class Exports extends Resource {
   /** The invoice CSV of SPEC §4 for a period (or from/to), as text. */
-  invoicesCsv(query: { period?: string; from?: string | Date; to?: string | Date }): Promise<string> {
-    return this.transport.request({ method: "GET", path: "/v1/exports/invoices.csv", query: isoRange(query), text: true });
+  invoicesCsv(query: T.InvoicesCsvQuery): Promise<string> {
+    return this.transport.request({ method: "GET", path: "/v1/exports/invoices.csv", query: query as Query, text: true });
   }
-  /** The usage CSV: one row a day, customer and meter, of a range, as text. */
-  usageCsv(query: { from: string | Date; to: string | Date; customerId?: string }): Promise<string> {
-    return this.transport.request({ method: "GET", path: "/v1/exports/usage.csv", query: isoRange(query), text: true });
+  /** The usage CSV: one row a day, customer and meter, of a period or a range, as text. */
+  usageCsv(query: T.UsageCsvQuery): Promise<string> {
+    return this.transport.request({ method: "GET", path: "/v1/exports/usage.csv", query: query as Query, text: true });
   }
-}
-
-function isoOf(time: string | Date | undefined): string | undefined {
-  return time instanceof Date ? time.toISOString().replace(/\.\d{3}Z$/, "Z") : time;
-}
-
-function isoRange<Q extends { from?: string | Date; to?: string | Date }>(query: Q): Query {
-  return { ...(query as Query), from: isoOf(query.from), to: isoOf(query.to) };
 }

@@ -1,8 +1,8 @@
 // One HTTP call to the server with what a caller of a metering API needs: the key, a per-request timeout, and
 // retries with exponential backoff and full jitter on connection errors, 5xx and 429 (waiting out Retry-After).
 // A call retries only when repeating it cannot count something twice: reads, PUT/DELETE, and the POSTs that
-// carry an idempotency key or change nothing (check); any other POST is retried only when the server refused
-// it before doing anything (429) or the connection was refused.
+// carry an idempotency key or change nothing (a check without a hold); any other POST is retried only when the
+// server refused it before doing anything (429) or the connection was refused.
 
 import { MeterlineConnectionError, MeterlineError } from "./errors.js";
 
@@ -16,7 +16,7 @@ export interface TransportOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export type Query = Record<string, string | number | boolean | string[] | undefined | null>;
+export type Query = Record<string, string | number | boolean | Date | string[] | undefined | null>;
 
 export interface RequestSpec {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -75,7 +75,8 @@ export class Transport {
 
       if (response.ok) {
         if (response.status === 204) return undefined as T;
-        return (spec.text ? response.text : JSON.parse(response.text)) as T;
+        if (spec.text) return response.text as T;
+        return jsonOf<T>(response);
       }
       const retryable = response.status === 429 || (repeatable && response.status >= 500);
       if (retriesLeft && retryable) {
@@ -86,13 +87,16 @@ export class Transport {
     }
   }
 
+  // Percent-encoded throughout (a space is %20, never "+", which the server reads as a plus); arrays repeat the
+  // name; dates are ISO 8601 UTC in seconds; undefined and null are left out.
   #url(path: string, query?: Query): string {
-    const url = new URL(this.#options.baseUrl.replace(/\/+$/, "") + path);
+    const parts: string[] = [];
     for (const [name, value] of Object.entries(query ?? {})) {
       if (value === undefined || value === null) continue;
-      for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(item));
+      for (const item of Array.isArray(value) ? value : [value])
+        parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(item instanceof Date ? isoSeconds(item) : String(item))}`);
     }
-    return url.toString();
+    return this.#options.baseUrl.replace(/\/+$/, "") + path + (parts.length > 0 ? `?${parts.join("&")}` : "");
   }
 
   /** One attempt, its answer read whole within the timeout (headers alone do not end it: the body may stall). */
@@ -125,6 +129,25 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
   if (!Number.isFinite(ms)) return undefined;
   return Math.min(Math.max(ms, 0), kMaxRetryAfterMs);
+}
+
+/** A time as the API writes it: ISO 8601 UTC, whole seconds unless it has milliseconds. */
+function isoSeconds(time: Date): string {
+  return time.toISOString().replace(/\.000Z$/, "Z");
+}
+
+/** A 2xx answer's JSON; a body that is not JSON (a proxy's page) is a MeterlineError, not a bare SyntaxError. */
+function jsonOf<T>(response: Answer): T {
+  try {
+    return JSON.parse(response.text) as T;
+  } catch {
+    throw new MeterlineError({
+      status: response.status,
+      code: "invalid_response",
+      message: `the answer is not JSON: ${response.text.slice(0, 200)}`,
+      requestId: response.headers.get("request-id") ?? undefined,
+    });
+  }
 }
 
 /** An attempt's answer with its body already read. */

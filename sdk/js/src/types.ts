@@ -14,6 +14,9 @@ export type BodyOf<K extends keyof operations> = JsonOf<NonNullable<operations[K
 /** The query parameters of an operation of the document. */
 export type QueryOf<K extends keyof operations> = NonNullable<operations[K]["parameters"]["query"]>;
 
+/** A query whose from and to may also be Dates: the SDK writes a Date as ISO 8601 UTC. */
+type Dated<Q> = Omit<Q, "from" | "to"> & { from?: string | Date; to?: string | Date };
+
 export type CheckRequest = BodyOf<"checkLimits">;
 export type CheckResult = AnswerOf<"checkLimits">;
 export type RecordEventRequest = BodyOf<"recordEvent">;
@@ -22,10 +25,13 @@ export type RecordBatchRequest = BodyOf<"recordEventBatch">;
 export type BatchResult = AnswerOf<"recordEventBatch">;
 export type Event = Schemas["Event"];
 export type EventsPage = AnswerOf<"listEvents">;
-export type ListEventsQuery = Omit<QueryOf<"listEvents">, "cursor">;
+export type ListEventsQuery = Dated<Omit<QueryOf<"listEvents">, "cursor">>;
 export type Reservation = AnswerOf<"getReservation">;
 export type MeterUsage = AnswerOf<"getMeterUsage">;
 export type UsageSummary = AnswerOf<"getUsageSummary">;
+export type UsageSummaryQuery = Dated<QueryOf<"getUsageSummary">>;
+export type InvoicesCsvQuery = Dated<QueryOf<"exportInvoicesCsv">>;
+export type UsageCsvQuery = Dated<QueryOf<"exportUsageCsv">>;
 export type Customer = Schemas["Customer"];
 export type CreateCustomerRequest = BodyOf<"createCustomer">;
 export type UpdateCustomerRequest = BodyOf<"updateCustomer">;
@@ -39,7 +45,7 @@ export type Limit = Schemas["Limit"];
 export type CreateLimitRequest = BodyOf<"createLimit">;
 export type UpdateLimitRequest = BodyOf<"replaceLimit">;
 export type Balance = AnswerOf<"getBalance">;
-export type BalanceList = AnswerOf<"listBalances">;
+export type BalancesPage = AnswerOf<"listBalances">;
 export type CreditRequest = BodyOf<"creditBalance">;
 export type DebitRequest = BodyOf<"debitBalance">;
 export type Transaction = Schemas["Transaction"];
@@ -48,6 +54,7 @@ export type Webhook = Schemas["Webhook"];
 export type CreateWebhookRequest = BodyOf<"createWebhook">;
 export type CreatedWebhook = AnswerOf<"createWebhook">;
 export type DeliveriesPage = AnswerOf<"listWebhookDeliveries">;
+export type DeliveriesQuery = QueryOf<"listWebhookDeliveries">;
 export type ApiKey = Schemas["ApiKey"];
 export type CreateApiKeyRequest = BodyOf<"createApiKey">;
 export type CreatedApiKey = AnswerOf<"createApiKey">;

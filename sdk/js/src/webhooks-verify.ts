@@ -33,8 +33,9 @@ export function verifyWebhook<T = { type: string; timestamp: string; data: Recor
   if (!/^\d+$/.test(timestamp) || Math.abs(now - sentAt) > tolerance)
     throw new WebhookVerificationError(`webhook-timestamp ${timestamp} is more than ${tolerance} s from now`);
 
-  const text = typeof body === "string" ? body : Buffer.from(body).toString("utf8");
-  const expected = createHmac("sha256", secretKey(secret)).update(`${id}.${timestamp}.${text}`).digest();
+  // The server signs the body's bytes: bytes given are signed as they are, not through a UTF-8 round trip.
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const expected = createHmac("sha256", secretKey(secret)).update(`${id}.${timestamp}.`).update(bytes).digest();
   const matches = signatures
     .split(" ")
     .filter((entry) => entry.startsWith("v1,"))
@@ -43,7 +44,7 @@ export function verifyWebhook<T = { type: string; timestamp: string; data: Recor
       return given.length === expected.length && timingSafeEqual(given, expected);
     });
   if (!matches) throw new WebhookVerificationError("no webhook-signature matches the body and the secret");
-  return JSON.parse(text) as T;
+  return JSON.parse(bytes.toString("utf8")) as T;
 }
 
 function secretKey(secret: string): Buffer {

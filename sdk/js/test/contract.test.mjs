@@ -92,7 +92,8 @@ test("the brief's flow and every error answer agree with docs/openapi.yaml", asy
   await admin.plans.retrieve("pro");
   await admin.meters.retrieve("users");
   await admin.balances.get("acme");
-  await admin.balances.list();
+  for await (const _ of admin.balances.list());
+  await admin.balances.page({ limit: 1 });
   for await (const _ of admin.balances.transactions("acme"));
   const hook = await admin.webhooks.create({ url: "http://127.0.0.1:9/hook", events: ["limit.exceeded"] });
   await admin.webhooks.deliveries(hook.id);

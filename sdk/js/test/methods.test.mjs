@@ -108,6 +108,13 @@ test("events: record (a replay counted once), recordBatch, list over every page"
   const page = await sdk.events.page({ customerId: "acme", limit: 2 });
   assert.equal(page.data.length, 2);
   assert.ok(page.nextCursor);
+  // A dimension filter is sent as filter.<dimension>=<value>: only the matching event comes back.
+  await sdk.customers.create({ id: "filtered", name: "Filtered" });
+  await sdk.events.record({ customerId: "filtered", eventType: "llm.completion", value: 7, dimensions: { provider: "openai" } });
+  await sdk.events.record({ customerId: "filtered", eventType: "llm.completion", value: 9, dimensions: { provider: "anthropic" } });
+  const openai = [];
+  for await (const event of sdk.events.list({ customerId: "filtered", filter: { provider: "openai" } })) openai.push(event.value);
+  assert.deepEqual(openai, [7]);
   assert.equal((await sdk.meters.get({ meterId: "tokens", customerId: "acme", period: "current_month" })).value, 450);
 });
 
@@ -131,7 +138,15 @@ test("balances: credit, debit, setReserve, get, list, transactions", async () =>
   const now = await sdk.balances.get("acme");
   assert.equal(now.balance, "7.500000");
   assert.equal(now.available, "6.500000");
-  assert.ok((await sdk.balances.list()).data.some((b) => b.customerId === "acme"));
+  await sdk.customers.create({ id: "globex", name: "Globex" });
+  await sdk.balances.credit("globex", { amount: "1.000000", reason: "top-up" });
+  const everyone = [];
+  for await (const each of sdk.balances.list({ limit: 1 })) everyone.push(each.customerId);
+  assert.deepEqual(everyone.sort(), ["acme", "globex"], "two balances over two pages of one");
+  const first = await sdk.balances.page({ limit: 1 });
+  assert.equal(first.data.length, 1);
+  assert.ok(first.nextCursor);
+  assert.equal((await sdk.balances.page({ limit: 1, cursor: first.nextCursor })).nextCursor, null);
   const kinds = [];
   for await (const transaction of sdk.balances.transactions("acme")) kinds.push(transaction.kind);
   assert.deepEqual(kinds, ["debit", "credit"]);

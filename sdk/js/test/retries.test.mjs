@@ -183,6 +183,17 @@ test("(d') a 503 on a POST that could count twice is not retried; one that is re
   assert.equal(new Set(records.map((r) => JSON.parse(r.body).idempotencyKey)).size, 1, "under one key");
 });
 
+test("(d'') a check is retried after a 503, but a check that holds units is not: its retry could hold them twice", async () => {
+  const s = await standIn((request, res) => json(res, 503, { error: { code: "unavailable", message: "down" } }));
+  const client = new Meterline({ apiKey: "mlk_test", baseUrl: s.baseUrl, maxRetries: 2 });
+  await client.limits.check({ customerId: "acme", meterId: "llm-tokens" }).then(() => assert.fail("no error"), (e) => e);
+  assert.equal(s.requests.length, 3, "a plain check changes nothing: tried 1 + maxRetries times");
+
+  const error = await client.limits.check({ customerId: "acme", meterId: "llm-tokens", reserve: 4000 }).then(() => assert.fail("no error"), (e) => e);
+  assert.equal(error.status, 503);
+  assert.equal(s.requests.length, 4, "a check with reserve is tried once");
+});
+
 test("(e) timeoutMs: a server that never answers is a MeterlineConnectionError with code timeout", async () => {
   const s = await standIn(() => {}); // takes the request, never answers
   const client = new Meterline({ apiKey: "mlk_test", baseUrl: s.baseUrl, timeoutMs: 200, maxRetries: 0 });

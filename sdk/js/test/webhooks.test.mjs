@@ -2,6 +2,7 @@
 // Webhooks, SPEC §5): every event type the server sends verifies with the endpoint's secret, and a changed body,
 // an old or future timestamp, a wrong secret or a missing header do not.
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { after, before, test } from "node:test";
 import Meterline, { verifyWebhook, WebhookVerificationError } from "../dist/index.js";
 import { startServer } from "./support/server.mjs";
@@ -220,6 +221,24 @@ test("verifyWebhook takes a Headers object, a plain object of any case, and the 
   assert.deepEqual(verifyWebhook(body, plain, endpoint.secret), JSON.parse(body));
   assert.deepEqual(verifyWebhook(new TextEncoder().encode(body), plain, endpoint.secret), JSON.parse(body));
   assert.deepEqual(verifyWebhook(Buffer.from(body), headers, endpoint.secret), JSON.parse(body));
+});
+
+test("a body given as bytes is verified as those bytes, even where they are not valid UTF-8", () => {
+  // Signed the way the server signs: HMAC-SHA256 over "id.timestamp." and then the body's bytes as sent.
+  const bytes = Buffer.concat([Buffer.from('{"type":"balance.low","data":{"note":"'), Buffer.from([0xff]), Buffer.from('"}}')]);
+  const id = "msg_bytes";
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const key = Buffer.from(endpoint.secret.slice("whsec_".length), "base64");
+  const mac = createHmac("sha256", key).update(`${id}.${timestamp}.`).update(bytes).digest("base64");
+  const headers = { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": `v1,${mac}` };
+
+  assert.equal(verifyWebhook(bytes, headers, endpoint.secret).type, "balance.low");
+  assert.equal(verifyWebhook(new Uint8Array(bytes), headers, endpoint.secret).type, "balance.low");
+  // A view into a larger buffer is its own bytes, not the whole buffer's.
+  const padded = Buffer.concat([Buffer.from("xx"), bytes, Buffer.from("yy")]);
+  assert.equal(verifyWebhook(new Uint8Array(padded.buffer, padded.byteOffset + 2, bytes.length), headers, endpoint.secret).type, "balance.low");
+  // The same body read as text has lost the byte (U+FFFD is three other bytes): it no longer matches.
+  refusal(() => verifyWebhook(bytes.toString("utf8"), headers, endpoint.secret));
 });
 
 test("a delivery without one of the three headers does not verify", () => {
