@@ -321,8 +321,9 @@ int Cli::serve(const QStringList& arguments)
         u"Serves the HTTP API of SPEC §3 until SIGTERM or SIGINT, then stops gracefully: no new connections, every "
         u"request in flight answered, every acknowledged event committed, exit status 0. Prints 'listening on "
         u"http://HOST:PORT' as its first line once it accepts connections.\n"
-        u"Webhook deliveries take [webhooks] poll-interval-ms, timeout-ms, lease-ms and retry-scale from the "
-        u"configuration file (or METERLINE_WEBHOOK_POLL_MS, _TIMEOUT_MS, _LEASE_MS, _RETRY_SCALE)."_s);
+        u"Webhook deliveries take [webhooks] poll-interval-ms, timeout-ms, lease-ms, retry-scale and allow-targets "
+        u"from the configuration file (or METERLINE_WEBHOOK_POLL_MS, _TIMEOUT_MS, _LEASE_MS, _RETRY_SCALE, "
+        u"_ALLOW_TARGETS). Deliveries go only to public addresses over https, unless allow-targets lists the host."_s);
     parser.addOption(dbOption());
     const QCommandLineOption listenOption(
         u"listen"_s,

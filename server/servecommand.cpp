@@ -47,6 +47,7 @@ int ServeCommand::run(const Options& options, QIODevice& out, QIODevice& err)
     Service service(*database.value());
     Api::ApiServer::Options apiOptions;
     apiOptions.accessLog = options.accessLog;
+    apiOptions.webhookTargets = options.webhooks.targets;
     Api::ApiServer api(service, apiOptions);
     Http::Server http(api.handler(), api.limits(), options.threads);
     if (!http.listen(address, port)) {

@@ -28,6 +28,7 @@ constexpr Key Keys[] = {
     {"webhooks/timeout-ms", "METERLINE_WEBHOOK_TIMEOUT_MS"},
     {"webhooks/lease-ms", "METERLINE_WEBHOOK_LEASE_MS"},
     {"webhooks/retry-scale", "METERLINE_WEBHOOK_RETRY_SCALE"},
+    {"webhooks/allow-targets", "METERLINE_WEBHOOK_ALLOW_TARGETS"},
 };
 
 // Variables whose empty value means "not set" (an empty database or address is never meant).
@@ -214,6 +215,13 @@ bool ServerSettingsBuilder::apply(const QString& key, const QString& value, cons
         if (!ok || !(scale > 0) || scale > 1000)
             return refuse(source, u"needs a number above 0 and at most 1000, not '%1'"_s.arg(value));
         s.webhooks.retryScale = scale;
+    } else if (key == u"webhooks/allow-targets"_s) {
+        QString problem;
+        const auto targets = Api::WebhookTargets::fromAllowList(value, &problem);
+        if (!targets)
+            return refuse(source,
+                          problem + u" (the allow-list holds host names, addresses and ranges such as 10.0.0.0/8)"_s);
+        s.webhooks.targets = *targets;
     } else {
         return refuse(source, u"unknown setting"_s);
     }

@@ -688,6 +688,11 @@ void ApiServer::addAdminRoutes()
         auto endpoint = decodedBody(ctx, webhookFrom);
         if (!endpoint.ok())
             return fail(endpoint.error());
+        // What can be told now (the scheme, an address or "localhost" as the host); names are looked up and
+        // checked again before every delivery.
+        const QUrl url(endpoint->url, QUrl::StrictMode);
+        if (const QString refused = m_options.webhookTargets.refusalOfUrl(url); url.isValid() && !refused.isEmpty())
+            return fail(Error::invalid(refused, QStringLiteral("url")));
         return answer(m_service.createWebhook(endpoint.value()), 201);
     });
     addRoute("DELETE", QStringLiteral("/v1/webhooks/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {

@@ -10,6 +10,7 @@
 #include "server/api/metrics.h"
 #include "server/api/ratelimiter.h"
 #include "server/api/router.h"
+#include "server/api/webhooktargets.h"
 #include "server/http/httpserver.h"
 
 namespace Meterline::Api
@@ -24,6 +25,7 @@ public:
     {
         QString accessLog = QStringLiteral("-"); // file, "-" for stderr, empty for none
         int maxGroupCommit = 1000;
+        WebhookTargets webhookTargets; // endpoint URLs are refused at creation when they are sure to be refused
     };
 
     ApiServer(Service& service, Options options);

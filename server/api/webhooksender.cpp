@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QHostInfo>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -10,10 +11,28 @@
 
 #include "server/api/webhooksigner.h"
 
+using namespace Qt::StringLiterals;
+
 Q_LOGGING_CATEGORY(lcWebhooks, "meterline.server.webhooks", QtInfoMsg)
 
 namespace Meterline::Api
 {
+
+namespace
+{
+
+// One address to connect to, since the connection goes to the address that was checked: the first IPv4 one
+// (what a receiver with both kinds most surely listens on), else the first.
+QHostAddress preferredAddress(const QList<QHostAddress>& addresses)
+{
+    for (const QHostAddress& address : addresses) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol)
+            return address;
+    }
+    return addresses.constFirst();
+}
+
+} // namespace
 
 WebhookSender::WebhookSender(Database& database, Options options)
     : m_database(database)
@@ -66,22 +85,61 @@ void WebhookSender::poll()
 
 void WebhookSender::send(const WebhookMessage& message)
 {
+    ++m_inFlight;
+    const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
+    const QUrl url(message.url);
+    if (const QString refused = m_options.targets.refusalOfUrl(url); !refused.isEmpty())
+        return finishUnsent(message, startedAt, u"refused: "_s + refused);
+    QHostAddress literal;
+    if (literal.setAddress(url.host()))
+        return post(message, literal, startedAt);
+    // Looked up here, and every address checked: a name that resolves to a refused address is refused, whatever
+    // it resolved to when the endpoint was created.
+    auto resolved = [this, message, startedAt, host = url.host()](const QHostInfo& info) {
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
+            return finishUnsent(message, startedAt, u"cannot look up %1: %2"_s.arg(host, info.errorString()));
+        for (const QHostAddress& address : info.addresses()) {
+            if (const QString refused = m_options.targets.refusalOfAddress(host, address); !refused.isEmpty())
+                return finishUnsent(message, startedAt, u"refused: "_s + refused);
+        }
+        post(message, preferredAddress(info.addresses()), startedAt);
+    };
+    if (m_options.lookup)
+        m_options.lookup(url.host(), this, resolved);
+    else
+        QHostInfo::lookupHost(url.host(), this, resolved);
+}
+
+void WebhookSender::post(const WebhookMessage& message, const QHostAddress& address, qint64 startedAt)
+{
+    const QUrl endpoint(message.url);
+    QNetworkRequest request{endpoint};
+    if (QHostAddress(endpoint.host()).isNull()) {
+        // A name: to the address that was checked. The URL's host becomes that address, while the Host header
+        // and, over https, the name the certificate must carry (and SNI) stay the endpoint's own host.
+        QUrl pinned = endpoint;
+        pinned.setHost(address.toString());
+        request.setUrl(pinned);
+        const int port = endpoint.port();
+        request.setRawHeader(
+            "Host", QUrl::toAce(endpoint.host()) + (port >= 0 ? ':' + QByteArray::number(port) : QByteArray()));
+        request.setPeerVerifyName(endpoint.host());
+        // HTTP/1.1: HTTP/2 would name the authority from the URL, that is the bare address.
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    }
     // A fresh timestamp and signature per attempt (receivers reject old timestamps); the id stays.
     const qint64 timestamp = QDateTime::currentSecsSinceEpoch();
-    QNetworkRequest request{QUrl(message.url)};
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("Meterline-Webhooks/1"));
     request.setRawHeader("webhook-id", message.deliveryId.toUtf8());
     request.setRawHeader("webhook-timestamp", QByteArray::number(timestamp));
     request.setRawHeader("webhook-signature",
                          WebhookSigner::sign(message.secret, message.deliveryId, timestamp, message.body));
-    // A redirect is an answer that is not 2xx: the signed body is not sent on to another address.
+    // A redirect is an answer that is not 2xx: the signed body is never sent on to another address, refused or not.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    const qint64 startedAt = QDateTime::currentMSecsSinceEpoch();
     QElapsedTimer clock;
     clock.start();
     QNetworkReply* reply = m_network->post(request, message.body);
-    ++m_inFlight;
     // A deadline for the whole attempt (Qt's transfer timeout only measures silence): the lease must outlast it.
     QTimer::singleShot(m_options.timeoutMs, reply, [reply] { reply->abort(); });
     connect(reply, &QNetworkReply::finished, this, [this, reply, message, startedAt, clock] {
@@ -103,6 +161,20 @@ void WebhookSender::finish(QNetworkReply* reply, const WebhookMessage& message, 
     } else if (outcome.status < 200 || outcome.status >= 300) {
         outcome.error = QStringLiteral("HTTP %1").arg(outcome.status);
     }
+    record(message, outcome);
+}
+
+void WebhookSender::finishUnsent(const WebhookMessage& message, qint64 startedAtMs, const QString& error)
+{
+    WebhookAttemptOutcome outcome;
+    outcome.startedAtMs = startedAtMs;
+    outcome.durationMs = QDateTime::currentMSecsSinceEpoch() - startedAtMs;
+    outcome.error = error;
+    record(message, outcome);
+}
+
+void WebhookSender::record(const WebhookMessage& message, const WebhookAttemptOutcome& outcome)
+{
     auto state = m_queue.finish(message, outcome, QDateTime::currentMSecsSinceEpoch());
     if (!state.ok())
         qCWarning(lcWebhooks) << "delivery" << message.deliveryId << "outcome not stored:" << state.error().message;
@@ -110,7 +182,7 @@ void WebhookSender::finish(QNetworkReply* reply, const WebhookMessage& message, 
         qCInfo(lcWebhooks).noquote() << "delivery" << message.deliveryId << "attempt" << message.attempts + 1 << "to"
                                      << message.endpointId << ":"
                                      << (outcome.error.isEmpty() ? QStringLiteral("ok") : outcome.error) << "in"
-                                     << durationMs << "ms ->" << state.value();
+                                     << outcome.durationMs << "ms ->" << state.value();
     --m_inFlight;
     drainIfDone();
 }

@@ -45,8 +45,11 @@ struct HttpResult
 class ApiTestServer
 {
 public:
-    // accessLog: a file for the API's access log, empty for none.
-    explicit ApiTestServer(int threads = 2, const QString& accessLog = {})
+    // accessLog: a file for the API's access log, empty for none. webhookAllowList: the webhook targets allowed
+    // beyond public https ones; the tests' receivers are on 127.0.0.1.
+    explicit ApiTestServer(int threads = 2,
+                           const QString& accessLog = {},
+                           const QString& webhookAllowList = QStringLiteral("127.0.0.1"))
     {
         QVERIFY(m_dir.isValid());
         Database::Options options;
@@ -57,6 +60,10 @@ public:
         m_service = std::make_unique<Service>(*m_db);
         Api::ApiServer::Options apiOptions;
         apiOptions.accessLog = accessLog;
+        QString badAllowList;
+        const auto targets = Api::WebhookTargets::fromAllowList(webhookAllowList, &badAllowList);
+        QVERIFY2(targets, qPrintable(badAllowList));
+        apiOptions.webhookTargets = *targets;
         m_api = std::make_unique<Api::ApiServer>(*m_service, apiOptions);
         m_http = std::make_unique<Http::Server>(m_api->handler(), m_api->limits(), threads);
         QVERIFY(m_http->listen(QHostAddress::LocalHost, 0));

@@ -189,6 +189,9 @@ private Q_SLOTS:
                                              << u"[webhooks] timeout-ms: needs milliseconds from 1"_s;
         QTest::newRow("bad retry scale") << QByteArray("[webhooks]\nretry-scale = -2\n") << u"serve"_s
                                          << u"[webhooks] retry-scale: needs a number above 0"_s;
+        QTest::newRow("bad allow-targets")
+            << QByteArray("[webhooks]\nallow-targets = hooks.internal, 10.0.0.0/40\n") << u"serve"_s
+            << u"[webhooks] allow-targets: '10.0.0.0/40' is not an address range"_s;
     }
 
     void badFile_exitsTwoNamingFileAndKey_andCreatesNothing()
@@ -273,7 +276,7 @@ private Q_SLOTS:
                                        u"m.conf"_s,
                                        "[server]\nlog-level = error\n#threads = 999\n"
                                        "[webhooks]\npoll-interval-ms = 250\ntimeout-ms = 3600000\nlease-ms = 0\n"
-                                       "retry-scale = 0.5\n");
+                                       "retry-scale = 0.5\nallow-targets = hooks.internal, 10.0.0.0/8\n");
         ServerSettingsBuilder builder;
         QVERIFY2(builder.applyFile(conf, true), qPrintable(builder.error()));
         QCOMPARE(builder.configPath(), conf);
@@ -281,11 +284,15 @@ private Q_SLOTS:
         QCOMPARE(builder.settings().webhooks.timeoutMs, 3'600'000); // the largest accepted
         QCOMPARE(builder.settings().webhooks.leaseMs, 0);
         QCOMPARE(builder.settings().webhooks.retryScale, 0.5);
+        QCOMPARE(builder.settings().webhooks.targets.entries(), (QStringList{u"hooks.internal"_s, u"10.0.0.0/8"_s}));
         QCOMPARE(builder.settings().logLevel, u"error"_s);
 
         qputenv("METERLINE_WEBHOOK_POLL_MS", "75");
+        qputenv("METERLINE_WEBHOOK_ALLOW_TARGETS", "127.0.0.1");
         QVERIFY2(builder.applyEnvironment(), qPrintable(builder.error()));
         qunsetenv("METERLINE_WEBHOOK_POLL_MS");
+        qunsetenv("METERLINE_WEBHOOK_ALLOW_TARGETS");
+        QCOMPARE(builder.settings().webhooks.targets.entries(), QStringList{u"127.0.0.1"_s}); // the whole list replaced
         QCOMPARE(builder.settings().webhooks.pollIntervalMs, 75);
         QCOMPARE(builder.settings().webhooks.timeoutMs, 3'600'000); // untouched by the environment
 

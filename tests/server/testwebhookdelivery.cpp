@@ -19,6 +19,7 @@ using namespace Qt::StringLiterals;
 
 using Meterline::Api::WebhookDispatcher;
 using Meterline::Api::WebhookSender;
+using Meterline::Api::WebhookTargets;
 
 namespace
 {
@@ -29,6 +30,8 @@ WebhookSender::Options fastOptions(double retryScale = 0.001, int timeoutMs = 20
     o.pollIntervalMs = 20;
     o.timeoutMs = timeoutMs;
     o.retryScale = retryScale;
+    QString error;
+    o.targets = *WebhookTargets::fromAllowList(u"127.0.0.1"_s, &error); // the receiver's address
     return o;
 }
 

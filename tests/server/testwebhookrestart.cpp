@@ -23,8 +23,9 @@ bool startServe(QProcess& process, const QString& db)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"METERLINE_WEBHOOK_POLL_MS"_s, u"50"_s);
-    env.insert(u"METERLINE_WEBHOOK_TIMEOUT_MS"_s, u"60000"_s); // a hanging receiver keeps the attempt open
-    env.insert(u"METERLINE_WEBHOOK_LEASE_MS"_s, u"1500"_s);    // a dead server's claim runs out quickly
+    env.insert(u"METERLINE_WEBHOOK_TIMEOUT_MS"_s, u"60000"_s);        // a hanging receiver keeps the attempt open
+    env.insert(u"METERLINE_WEBHOOK_LEASE_MS"_s, u"1500"_s);           // a dead server's claim runs out quickly
+    env.insert(u"METERLINE_WEBHOOK_ALLOW_TARGETS"_s, u"127.0.0.1"_s); // the receiver's address
     process.setProcessEnvironment(env);
     process.start(QStringLiteral(METERLINE_SERVER_BIN),
                   {u"serve"_s, u"--db"_s, db, u"--listen"_s, u"127.0.0.1:0"_s, u"--access-log"_s, QString()});

@@ -34,8 +34,11 @@ public:
     }
 
     QString url() const { return QStringLiteral("http://127.0.0.1:%1/hooks").arg(m_server.serverPort()); }
+    quint16 port() const { return m_server.serverPort(); }
     // The statuses of the next requests, in order; after them every request gets 200.
     void answerWith(const QList<int>& statuses) { m_statuses = statuses; }
+    // The Location header of every 3xx answer.
+    void redirectTo(const QString& location) { m_location = location.toUtf8(); }
     const QList<ReceivedWebhook>& received() const { return m_received; }
 
     // Standard Webhooks verification, written from the scheme alone: HMAC-SHA256 keyed by the base64 part of
@@ -97,13 +100,16 @@ private:
         const int status = m_statuses.isEmpty() ? 200 : m_statuses.takeFirst();
         if (status == Hang)
             return;
-        socket->write("HTTP/1.1 " + QByteArray::number(status)
-                      + " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        const QByteArray location =
+            status >= 300 && status < 400 && !m_location.isEmpty() ? "Location: " + m_location + "\r\n" : QByteArray();
+        socket->write("HTTP/1.1 " + QByteArray::number(status) + " X\r\n" + location
+                      + "Content-Length: 0\r\nConnection: close\r\n\r\n");
         socket->disconnectFromHost();
     }
 
     QTcpServer m_server;
     QList<int> m_statuses;
+    QByteArray m_location;
     QList<ReceivedWebhook> m_received;
     QHash<QTcpSocket*, QByteArray> m_buffers;
 };

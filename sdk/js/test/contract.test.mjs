@@ -104,6 +104,8 @@ test("the brief's flow and every error answer agree with docs/openapi.yaml", asy
 
   // Every error of SPEC §3.
   assert.equal((await failure(() => admin.events.record({ customerId: "acme", eventType: "x", value: "many" }))).status, 400);
+  const metadata = await failure(() => admin.webhooks.create({ url: "https://169.254.169.254/latest/meta-data", events: ["limit.exceeded"] }));
+  assert.deepEqual([metadata.status, metadata.field], [400, "url"], "a webhook to the cloud metadata address");
   assert.equal((await failure(() => admin.customers.retrieve("nobody"))).status, 404);
   assert.equal((await failure(() => admin.customers.create({ id: "acme", name: "Again" }))).status, 409);
   assert.equal((await failure(() => admin.events.record({ ...event, value: 601 }))).code, "idempotency_conflict");

@@ -1,4 +1,5 @@
-// A real meterline-server for the SDK's tests: a temporary SQLite database, an admin key, `serve` on port 0.
+// A real meterline-server for the SDK's tests: a temporary SQLite database, an admin key, `serve` on port 0,
+// webhooks allowed to 127.0.0.1 (where the tests' receivers listen).
 // The binary is METERLINE_SERVER (CTest passes the build's), else ../../build/server/meterline-server.
 
 import { spawn, execFileSync } from "node:child_process";
@@ -15,7 +16,8 @@ export const serverBinary = process.env.METERLINE_SERVER ?? resolve(here, "../..
 export async function startServer({ args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "meterline-sdk-"));
   const db = join(dir, "meterline.db");
-  const env = { ...process.env, METERLINE_CONFIG: "", HOME: dir, XDG_RUNTIME_DIR: dir };
+  // The tests' webhook receivers are on loopback, which a server refuses unless its allow-list names it.
+  const env = { METERLINE_WEBHOOK_ALLOW_TARGETS: "127.0.0.1", ...process.env, METERLINE_CONFIG: "", HOME: dir, XDG_RUNTIME_DIR: dir };
   const run = (...argv) => execFileSync(serverBinary, argv, { env, encoding: "utf8" }).trim();
   run("init", "--db", db);
   const key = (scope, ...flags) => run("keys", "create", "--db", db, "--name", `sdk-test-${scope}`, "--scope", scope, ...flags);
