@@ -35,6 +35,9 @@ packages=(
     # packages themselves come from the registry over HTTPS (ca-certificates, which Debian's nodejs only
     # recommends), pinned in sdk/js/package-lock.json (npm ci).
     nodejs npm ca-certificates
+    # Fuzzing (tests/fuzz): clang, libFuzzer and the sanitizer runtimes (libclang-rt, which clang only
+    # recommends), llvm-symbolizer for the reports' stack traces.
+    clang libclang-rt-14-dev llvm
     # Maintainer tools: rsvg-convert renders the icon's PNG sizes (resources/icons/render-pngs.sh).
     librsvg2-bin
 )

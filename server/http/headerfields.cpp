@@ -145,7 +145,10 @@ void HeaderFields::joinRepeated()
         }
         kept.append(field);
     }
-    m_fields = std::move(kept);
+    // Not m_fields = std::move(kept): Qt 6.4's QVarLengthArray move assignment drops (leaks) the target's own
+    // heap buffer, which m_fields has past 12 fields (QTBUG-109745, fixed in 6.5). Found by tests/fuzz.
+    m_fields.clear();
+    m_fields.append(kept.constData(), kept.size());
 }
 
 void HeaderFields::clear()
