@@ -1,6 +1,7 @@
 #include "core/money.h"
 
 #include <QLocale>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -91,7 +92,8 @@ qint64 divideRoundHalfEven(__int128 numerator, __int128 denominator)
         if (roundAway)
             quotient += numerator < 0 ? -1 : 1;
     }
-    return qint64(quotient);
+    // Beyond what Money holds (10^12 units), as quantityToMicros does: never a truncated, wrapped-around figure.
+    return qint64(std::clamp<__int128>(quotient, -Money::MaxMicros, Money::MaxMicros));
 }
 
 qint64 quantityToMicros(double quantity)

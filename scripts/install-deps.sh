@@ -36,8 +36,9 @@ packages=(
     # recommends), pinned in sdk/js/package-lock.json (npm ci).
     nodejs npm ca-certificates
     # Fuzzing (tests/fuzz): clang, libFuzzer and the sanitizer runtimes (libclang-rt, which clang only
-    # recommends), llvm-symbolizer for the reports' stack traces.
-    clang libclang-rt-14-dev llvm
+    # recommends), llvm-symbolizer for the reports' stack traces; lld, which CMake's clang set-up probes
+    # (ld.lld --help) when it is there, so that every machine configures the fuzz build alike.
+    clang lld libclang-rt-14-dev llvm
     # Maintainer tools: rsvg-convert renders the icon's PNG sizes (resources/icons/render-pngs.sh).
     librsvg2-bin
 )

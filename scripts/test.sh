@@ -31,7 +31,7 @@ status=$(cat "$trace/ctest.status" 2>/dev/null || echo 1)
 # The fuzz runs (label fuzz-run) come after, outside the trace: LeakSanitizer stops the world with ptrace, which
 # a traced process cannot. What they run was built by fuzz/build above, under the trace.
 echo
-ctest --output-on-failure -j"$(nproc)" -L fuzz-run "$@" || status=1
+ctest --output-on-failure -j"$(nproc)" -L fuzz-run -FS fuzz "$@" || status=1
 
 echo
 "$root/scripts/install-deps.sh" --list \

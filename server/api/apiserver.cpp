@@ -691,8 +691,9 @@ void ApiServer::addAdminRoutes()
         // What can be told now (the scheme, an address or "localhost" as the host); names are looked up and
         // checked again before every delivery.
         const QUrl url(endpoint->url, QUrl::StrictMode);
-        if (const QString refused = m_options.webhookTargets.refusalOfUrl(url); url.isValid() && !refused.isEmpty())
-            return fail(Error::invalid(refused, QStringLiteral("url")));
+        const bool webUrl = url.isValid() && (url.scheme() == u"https" || url.scheme() == u"http");
+        if (const QString refused = m_options.webhookTargets.refusalOfUrl(url); webUrl && !refused.isEmpty())
+            return fail(Error::invalid(refused, QStringLiteral("url"))); // other URLs: core's own message
         return answer(m_service.createWebhook(endpoint.value()), 201);
     });
     addRoute("DELETE", QStringLiteral("/v1/webhooks/{id}"), Access::Admin, BodyCap, [this](const RouteContext& ctx) {

@@ -8,6 +8,9 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
+#include <algorithm>
+#include <memory>
+#include <utility>
 
 #include "server/api/webhooksigner.h"
 
@@ -94,20 +97,36 @@ void WebhookSender::send(const WebhookMessage& message)
     if (literal.setAddress(url.host()))
         return post(message, literal, startedAt);
     // Looked up here, and every address checked: a name that resolves to a refused address is refused, whatever
-    // it resolved to when the endpoint was created.
-    auto resolved = [this, message, startedAt, host = url.host()](const QHostInfo& info) {
-        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
-            return finishUnsent(message, startedAt, u"cannot look up %1: %2"_s.arg(host, info.errorString()));
+    // it resolved to when the endpoint was created. The lookup counts in the attempt's timeout, so the attempt
+    // ends within it (and within its lease) even when a name server never answers.
+    auto ended = std::make_shared<bool>(false); // the answer or the deadline, whichever comes first
+    auto resolved = [this, message, startedAt, ended, host = url.host()](const QHostInfo& info) {
+        if (std::exchange(*ended, true))
+            return;
+        if (m_stopping)
+            return finishUnsent(message, startedAt, u"not sent: the server stopped during the lookup"_s);
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+            const QString why = info.error() != QHostInfo::NoError ? info.errorString() : u"no addresses"_s;
+            return finishUnsent(message, startedAt, u"cannot look up %1: %2"_s.arg(host, why));
+        }
         for (const QHostAddress& address : info.addresses()) {
             if (const QString refused = m_options.targets.refusalOfAddress(host, address); !refused.isEmpty())
                 return finishUnsent(message, startedAt, u"refused: "_s + refused);
         }
         post(message, preferredAddress(info.addresses()), startedAt);
     };
+    int lookupId = -1;
     if (m_options.lookup)
         m_options.lookup(url.host(), this, resolved);
     else
-        QHostInfo::lookupHost(url.host(), this, resolved);
+        lookupId = QHostInfo::lookupHost(url.host(), this, resolved);
+    QTimer::singleShot(m_options.timeoutMs, this, [this, message, startedAt, ended, lookupId, host = url.host()] {
+        if (std::exchange(*ended, true))
+            return;
+        if (lookupId >= 0)
+            QHostInfo::abortHostLookup(lookupId);
+        finishUnsent(message, startedAt, u"cannot look up %1 within %2 ms"_s.arg(host).arg(m_options.timeoutMs));
+    });
 }
 
 void WebhookSender::post(const WebhookMessage& message, const QHostAddress& address, qint64 startedAt)
@@ -127,6 +146,9 @@ void WebhookSender::post(const WebhookMessage& message, const QHostAddress& addr
         // HTTP/1.1: HTTP/2 would name the authority from the URL, that is the bare address.
         request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     }
+    // No cookies: a receiver's cookie would otherwise go to every endpoint on the same (pinned) address.
+    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
+    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     // A fresh timestamp and signature per attempt (receivers reject old timestamps); the id stays.
     const qint64 timestamp = QDateTime::currentSecsSinceEpoch();
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
@@ -140,8 +162,10 @@ void WebhookSender::post(const WebhookMessage& message, const QHostAddress& addr
     QElapsedTimer clock;
     clock.start();
     QNetworkReply* reply = m_network->post(request, message.body);
-    // A deadline for the whole attempt (Qt's transfer timeout only measures silence): the lease must outlast it.
-    QTimer::singleShot(m_options.timeoutMs, reply, [reply] { reply->abort(); });
+    // A deadline for the whole attempt, the lookup included (Qt's transfer timeout only measures silence): the
+    // lease must outlast it.
+    const qint64 left = m_options.timeoutMs - (QDateTime::currentMSecsSinceEpoch() - startedAt);
+    QTimer::singleShot(int(std::max<qint64>(left, 1)), reply, [reply] { reply->abort(); });
     connect(reply, &QNetworkReply::finished, this, [this, reply, message, startedAt, clock] {
         finish(reply, message, startedAt, clock.elapsed());
     });

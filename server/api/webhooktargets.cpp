@@ -42,6 +42,8 @@ constexpr Range NonPublicV6[] = {
     {"100::/64", "discard-only"},
     {"2001::/23", "IETF protocol assignments (Teredo among them)"},
     {"2001:db8::/32", "documentation"},
+    {"3fff::/20", "documentation"},
+    {"5f00::/16", "segment routing (SRv6)"},
     {"fc00::/7", "unique local (private)"},
     {"fe80::/10", "link-local"},
     {"fec0::/10", "site-local (deprecated)"},
@@ -159,6 +161,10 @@ QString WebhookTargets::nonPublicRange(const QHostAddress& address)
     }
     if (judged.protocol() != QAbstractSocket::IPv4Protocol && judged.protocol() != QAbstractSocket::IPv6Protocol)
         return u"not an address"_s;
+    // IPv6 global unicast is 2000::/3 alone: the rest is reserved or special, whatever a registry adds later.
+    static const auto globalUnicast = QHostAddress::parseSubnet(u"2000::/3"_s);
+    if (judged.protocol() == QAbstractSocket::IPv6Protocol && !judged.isInSubnet(globalUnicast))
+        return u"not global unicast (outside 2000::/3)"_s;
     return {};
 }
 

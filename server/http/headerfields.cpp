@@ -145,10 +145,21 @@ void HeaderFields::joinRepeated()
         }
         kept.append(field);
     }
-    // Not m_fields = std::move(kept): Qt 6.4's QVarLengthArray move assignment drops (leaks) the target's own
-    // heap buffer, which m_fields has past 12 fields (QTBUG-109745, fixed in 6.5). Found by tests/fuzz.
+    // Not m_fields = std::move(kept): Qt's QVarLengthArray move assignment (6.4.2 at least) drops, and so leaks,
+    // the target's own heap buffer, which m_fields has past 12 fields. Found by tests/fuzz (http_request).
     m_fields.clear();
     m_fields.append(kept.constData(), kept.size());
+}
+
+HeaderFields& HeaderFields::operator=(HeaderFields&& other) noexcept
+{
+    if (this != &other) {
+        m_text = std::move(other.m_text);
+        m_fields.clear();
+        m_fields.append(other.m_fields.constData(), other.m_fields.size());
+        other.clear();
+    }
+    return *this;
 }
 
 void HeaderFields::clear()

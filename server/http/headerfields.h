@@ -15,6 +15,13 @@ namespace Meterline::Http
 class HeaderFields
 {
 public:
+    HeaderFields() = default;
+    HeaderFields(const HeaderFields&) = default;
+    HeaderFields(HeaderFields&&) noexcept = default;
+    HeaderFields& operator=(const HeaderFields&) = default;
+    // Not the default: Qt's QVarLengthArray move assignment (6.4.2 at least) drops the target's own heap buffer.
+    HeaderFields& operator=(HeaderFields&& other) noexcept;
+
     // The field's value, empty when absent (or sent empty: contains() tells them apart). The view lives as long
     // as this object is not changed.
     QByteArrayView value(QByteArrayView name) const;

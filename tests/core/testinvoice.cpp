@@ -238,6 +238,10 @@ void TestInvoice::amount_roundsHalfEven_data()
     QTest::addRow("1234567 per 1000 at 2.5") << 1234567.0 << u"2.5"_s << qint64(1000) << u"3086.417500"_s;
     QTest::addRow("per million tokens") << 2500000.0 << u"15"_s << qint64(1000000) << u"37.500000"_s;
     QTest::addRow("large, beyond 64-bit intermediates") << 1e9 << u"1000"_s << qint64(1) << u"1000000000000.000000"_s;
+    // Past what Money holds (10^12 units) the amount stops at its largest, never a wrapped-around figure.
+    QTest::addRow("just past the largest amount") << 1e9 << u"1000.000001"_s << qint64(1) << u"1000000000000.000000"_s;
+    QTest::addRow("far past the largest amount") << 1e12 << u"1000000000000"_s << qint64(1) << u"1000000000000.000000"_s;
+    QTest::addRow("far past, negative price") << 1e12 << u"-1000000000000"_s << qint64(1) << u"-1000000000000.000000"_s;
 }
 
 void TestInvoice::amount_roundsHalfEven()

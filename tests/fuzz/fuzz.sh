@@ -23,7 +23,9 @@ run)
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:symbolize=1"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     export QT_LOGGING_RULES="*.debug=false"
-    "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    # A fixed seed (METERLINE_FUZZ_SEED, default 1): CI explores the same inputs on every run, so a failure is
+    # the change's, and repeats.
+    "$binary" -max_total_time="$seconds" -seed="${METERLINE_FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$build/artifacts/$target-" "$corpus" "$here/seeds/$target"
     ;;
 *)

@@ -49,8 +49,11 @@ QList<QByteArray> parseAll(QByteArrayView input, qsizetype piece, const Limits& 
         at += used;
         if (parser.phase() == RequestParser::Phase::Complete) {
             const auto request = parser.takeRequest();
-            if (request.body.size() > parser.bodyCap())
-                broken("a body passed its cap");
+            // The cap as the limits say, not as the parser says it applied.
+            const qint64 asked = limits.maxBodyFor ? limits.maxBodyFor(request.method, request.path) : -1;
+            const qint64 cap = asked >= 0 ? asked : limits.maxBodyBytes;
+            if (request.body.size() > cap || (!request.body.isEmpty() && parser.bodyCap() != cap))
+                broken("a body passed its cap, or the parser applied another");
             QByteArray text = request.method + ' ' + request.target + ' ' + request.path.toUtf8() + '\n';
             for (qsizetype i = 0; i < request.headers.size(); ++i)
                 text +=

@@ -119,6 +119,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     line.perUnits = std::max<qint64>(1, figure<qint64>(in.rest, 4) % 1'000'000'000);
     line.amount = InvoiceCsv::amount(line.billableUnits, line.unitPrice, line.perUnits);
 
+    if (line.amount.micros() > Money::MaxMicros || line.amount.micros() < -Money::MaxMicros)
+        broken("an amount beyond what Money holds", QByteArray::number(line.amount.micros()));
     const QByteArray row = InvoiceCsv::row(line);
     const auto fields = readRecord(row);
     if (!fields)

@@ -3,6 +3,7 @@
 // over the API (nothing stored), and at delivery after the lookup: a name that resolves to a refused address is
 // not sent to, an allowed name is sent to the address that was checked, and a redirect is not followed.
 
+#include <QElapsedTimer>
 #include <QHostInfo>
 #include <QJsonArray>
 
@@ -136,7 +137,7 @@ private Q_SLOTS:
             {"fec0::1", "site-local"},
             {"fc00::1", "unique local"},
             {"fdff:ffff::1", "unique local"},
-            {"fbff:ffff::1", ""},
+            {"fbff:ffff::1", "outside 2000::/3"},
             {"ff02::1", "multicast"},
             {"2001:db8::1", "documentation"},
             {"2001::1", "Teredo"},
@@ -153,6 +154,34 @@ private Q_SLOTS:
             {"2002:7f00:1::1", "loopback (127.0.0.0/8), carried in IPv6"},
             {"2002:c0a8:101::1", "private (192.168.0.0/16)"},
             {"2002:808:808::1", ""},
+            // The edges of the small IPv4 ranges.
+            {"192.0.0.255", "IETF protocol assignments"},
+            {"192.0.1.0", ""},
+            {"192.0.2.255", "documentation"},
+            {"192.0.3.0", ""},
+            {"198.51.99.255", ""},
+            {"198.51.101.0", ""},
+            {"203.0.112.255", ""},
+            {"203.0.114.0", ""},
+            {"192.88.98.255", ""},
+            {"192.88.100.0", ""},
+            // IPv6: global unicast is 2000::/3 alone; inside it the special ranges.
+            {"1fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "outside 2000::/3"},
+            {"2000::", ""},
+            {"3fff:0fff:ffff::1", "documentation (3fff::/20)"},
+            {"3fff:1000::1", ""},
+            {"3ffe::1", ""},
+            {"4000::1", "outside 2000::/3"},
+            {"5f00::1", "segment routing"},
+            {"::ffff:0:7f00:1", "outside 2000::/3"}, // the IPv4-translated form (RFC 2765)
+            {"64:ff9b::ffff:ffff", "reserved (broadcast among them) (240.0.0.0/4), carried in IPv6"},
+            {"64:ff9b::1:0:0", "outside 2000::/3"}, // past the /96 of NAT64
+            {"fe7f:ffff::1", "outside 2000::/3"},
+            {"fe80::", "link-local (fe80::/10)"},
+            {"fec0::", "site-local"},
+            {"feff:ffff::1", "site-local"},
+            {"100::ffff:ffff:ffff:ffff", "discard-only"},
+            {"100:0:0:1::", "outside 2000::/3"},
         };
         for (const auto& [address, range] : rows)
             QTest::addRow("%s", address) << QString::fromLatin1(address) << QString::fromLatin1(range);
@@ -222,6 +251,13 @@ private Q_SLOTS:
         QTest::addRow("mapped loopback") << u""_s << u"https://[::ffff:7f00:1]/m"_s << u"carried in IPv6"_s;
         QTest::addRow("localhost") << u""_s << u"https://localhost:8443/m"_s << u"this host"_s;
         QTest::addRow("LOCALHOST.") << u""_s << u"https://LOCALHOST./m"_s << u"this host"_s;
+        // Other spellings of 127.0.0.1 that QUrl reads as that address (inet_aton's forms): the check sees it.
+        QTest::addRow("decimal") << u""_s << u"https://2130706433/m"_s << u"loopback"_s;
+        QTest::addRow("hexadecimal") << u""_s << u"https://0x7f.1/m"_s << u"loopback"_s;
+        QTest::addRow("octal") << u""_s << u"https://0177.0.0.1/m"_s << u"loopback"_s;
+        QTest::addRow("short") << u""_s << u"https://127.1/m"_s << u"loopback"_s;
+        QTest::addRow("with user info") << u""_s << u"https://user:pw@127.0.0.1/m"_s << u"loopback"_s;
+        QTest::addRow("translated IPv6") << u""_s << u"https://[::ffff:0:7f00:1]/m"_s << u"outside 2000::/3"_s;
         QTest::addRow("sub.localhost") << u""_s << u"https://app.localhost/m"_s << u"this host"_s;
         QTest::addRow("allowed address, http") << u"127.0.0.1"_s << u"http://127.0.0.1:9/m"_s << u""_s;
         QTest::addRow("allowed range, http") << u"10.0.0.0/8"_s << u"http://10.9.9.9/m"_s << u""_s;
@@ -267,6 +303,7 @@ private Q_SLOTS:
         QTest::addRow("private") << u"https://192.168.1.10/m"_s << u"private"_s;
         QTest::addRow("localhost") << u"https://localhost/m"_s << u"this host"_s;
         QTest::addRow("mapped") << u"https://[::ffff:10.0.0.1]/m"_s << u"carried in IPv6"_s;
+        QTest::addRow("ftp: core's message") << u"ftp://hooks.example.com/m"_s << u"http or https URL"_s;
     }
     void create_overTheApi_refusesWhatCanBeToldWithoutALookup()
     {
@@ -290,6 +327,8 @@ private Q_SLOTS:
         }
         // What the allow-list names is taken as it is.
         ApiTestServer allowed(2, {}, u"127.0.0.1 localhost 10.0.0.0/8 192.168.1.10 169.254.169.254"_s);
+        if (url.startsWith(u"ftp:"_s))
+            return; // no allow-list makes ftp a webhook URL
         const QString allowedUrl = url.contains(u"hooks.example.com"_s) ? u"http://localhost/m"_s : url;
         const QJsonObject body{{u"url"_s, allowedUrl}, {u"events"_s, QJsonArray{u"balance.low"_s}}};
         QCOMPARE(allowed.post(u"/v1/webhooks"_s, body).status, 201);
@@ -318,6 +357,36 @@ private Q_SLOTS:
                              "loopback (127.0.0.0/8)"_s),
             qPrintable(error));
         QCOMPARE(receiver.received().size(), 0);
+    }
+
+    void delivery_aLookupThatNeverAnswers_endsWithinTheTimeout()
+    {
+        ApiTestServer api;
+        const QString endpointId = endpointWithTestEvent(api, u"https://silent.example.test/hooks"_s);
+        WebhookSender::Options o = options(allowing({}), {});
+        o.timeoutMs = 300;
+        o.lookup = [](const QString&, QObject*, std::function<void(const QHostInfo&)>) {}; // never calls back
+        WebhookDispatcher dispatcher(api.db(), o);
+        QElapsedTimer clock;
+        clock.start();
+        dispatcher.start();
+        QTRY_COMPARE_WITH_TIMEOUT(onlyDelivery(api, endpointId).value(u"attempts"_s).toInt(), 1, 5000);
+        QVERIFY2(clock.elapsed() >= 250, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(onlyDelivery(api, endpointId).value(u"lastError"_s).toString(),
+                 u"cannot look up silent.example.test within 300 ms"_s);
+        dispatcher.stop(); // returns: nothing is left waiting for the lookup
+    }
+
+    void delivery_aNameThatDoesNotResolve_isAFailedAttempt()
+    {
+        ApiTestServer api;
+        const QString endpointId = endpointWithTestEvent(api, u"https://nowhere.example.test/hooks"_s);
+        WebhookDispatcher dispatcher(api.db(), options(allowing({}), {}));
+        dispatcher.start();
+        QTRY_COMPARE_WITH_TIMEOUT(onlyDelivery(api, endpointId).value(u"attempts"_s).toInt(), 1, 5000);
+        QCOMPARE(onlyDelivery(api, endpointId).value(u"lastError"_s).toString(),
+                 u"cannot look up nowhere.example.test: not in the test's names"_s);
+        QCOMPARE(onlyDelivery(api, endpointId).value(u"state"_s).toString(), u"pending"_s);
     }
 
     void delivery_overHttpToAPublicName_isRefusedBeforeTheLookup()
