@@ -240,7 +240,8 @@ void TestInvoice::amount_roundsHalfEven_data()
     QTest::addRow("large, beyond 64-bit intermediates") << 1e9 << u"1000"_s << qint64(1) << u"1000000000000.000000"_s;
     // Past what Money holds (10^12 units) the amount stops at its largest, never a wrapped-around figure.
     QTest::addRow("just past the largest amount") << 1e9 << u"1000.000001"_s << qint64(1) << u"1000000000000.000000"_s;
-    QTest::addRow("far past the largest amount") << 1e12 << u"1000000000000"_s << qint64(1) << u"1000000000000.000000"_s;
+    QTest::addRow("far past the largest amount")
+        << 1e12 << u"1000000000000"_s << qint64(1) << u"1000000000000.000000"_s;
     QTest::addRow("far past, negative price") << 1e12 << u"-1000000000000"_s << qint64(1) << u"-1000000000000.000000"_s;
 }
 
