@@ -39,6 +39,9 @@ packages=(
     # recommends), llvm-symbolizer for the reports' stack traces; lld, which CMake's clang set-up probes
     # (ld.lld --help) when it is there, so that every machine configures the fuzz build alike.
     clang lld libclang-rt-14-dev llvm
+    # The sanitizer builds of the suite (scripts/test-sanitized.sh, with g++): the runtimes of AddressSanitizer,
+    # UndefinedBehaviorSanitizer and ThreadSanitizer (g++ pulls them in; named, since the runs use them directly).
+    libasan8 libubsan1 libtsan2
     # Maintainer tools: rsvg-convert renders the icon's PNG sizes (resources/icons/render-pngs.sh).
     librsvg2-bin
 )

@@ -33,6 +33,15 @@ status=$(cat "$trace/ctest.status" 2>/dev/null || echo 1)
 echo
 ctest --output-on-failure -j"$(nproc)" -L fuzz-run -FS fuzz "$@" || status=1
 
+# The suite again under the sanitizers (scripts/test-sanitized.sh, docs/testing.md), each in its own build folder:
+# the whole suite with AddressSanitizer + UndefinedBehaviorSanitizer, the concurrent suites with ThreadSanitizer.
+# Outside the trace too (LeakSanitizer, as above); their runtimes are in the list (libasan8, libubsan1, libtsan2).
+for variant in asan tsan; do
+    echo
+    echo "== the suite under $variant"
+    "$root/scripts/test-sanitized.sh" "$variant" "$@" || status=1
+done
+
 echo
 "$root/scripts/install-deps.sh" --list \
     | python3 "$root/scripts/check-deps.py" --list - --cmake-cache "$build/CMakeCache.txt" --strace "$trace/strace.log" \

@@ -80,8 +80,9 @@ inline int creditsWithKey(Service& service, const QString& customerId, const QSt
     return n;
 }
 
-// meterline-server serve on 127.0.0.1:port (0: any); the port it listens on, 0 on failure.
-inline quint16 startServer(QProcess& process, const QString& db, quint16 port = 0)
+// meterline-server serve on 127.0.0.1:port (0: any), its access log in accessLog (empty: none); the port it
+// listens on, 0 on failure.
+inline quint16 startServer(QProcess& process, const QString& db, quint16 port = 0, const QString& accessLog = {})
 {
     process.setProcessChannelMode(QProcess::SeparateChannels);
     // METERLINE_CONFIG empty: an installed /etc/meterline/meterline-server.conf never changes what a test sees,
@@ -96,7 +97,7 @@ inline quint16 startServer(QProcess& process, const QString& db, quint16 port = 
                    QStringLiteral("--listen"),
                    QStringLiteral("127.0.0.1:%1").arg(port),
                    QStringLiteral("--access-log"),
-                   QString()});
+                   accessLog});
     if (!process.waitForStarted(10000))
         return 0;
     QByteArray first;
