@@ -52,6 +52,16 @@ void endSession(TestStore& store, const QSqlDatabase& connection)
 
 } // namespace
 
+// SQLite's stand-in for a lost connection: closed under the store. Its prepared statements go first, as when the
+// store itself lets a connection go: sqlite3_close refuses a handle with statements open, and Qt then drops the
+// handle unclosed (AddressSanitizer's leak check found the handle this test left behind).
+void closeUnderneath(const Meterline::Database& db)
+{
+    QSqlDatabase connection = db.connection();
+    Meterline::Sql::forgetConnection(connection.connectionName());
+    connection.close();
+}
+
 class TestRetry : public QObject
 {
     Q_OBJECT
@@ -133,7 +143,7 @@ private Q_SLOTS:
             // The server ends the store's session (as a restart or a network cut would); Qt still thinks it open.
             CHECKED(endSession(store, store.db().connection()));
         } else {
-            store.db().connection().close();
+            closeUnderneath(store.db());
         }
 
         change.amount = Money::fromMicros(3'000'000);
@@ -157,7 +167,7 @@ private Q_SLOTS:
             QVERIFY(!failed.ok());
             QCOMPARE(failed.error().code, ErrorCode::Transient);
         } else {
-            store.db().connection().close();
+            closeUnderneath(store.db());
         }
         const auto counted = Sql::scalar(store.db().connection(), QStringLiteral("SELECT COUNT(*) FROM customers"));
         VERIFY_OK(counted);

@@ -10,6 +10,13 @@
 namespace Meterline::ChartStyle
 {
 
+void show(QChartView* view, QChart* chart)
+{
+    QChart* old = view->chart();
+    view->setChart(chart);
+    delete old;
+}
+
 void prepare(QChartView* view, QChart* chart)
 {
     view->setRenderHint(QPainter::Antialiasing);

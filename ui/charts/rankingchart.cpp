@@ -36,7 +36,7 @@ void RankingChart::setBars(const QString& title,
     chart->legend()->hide();
     if (bars.isEmpty()) {
         chart->setTitle(emptyText);
-        setChart(chart);
+        ChartStyle::show(this, chart);
         return;
     }
     chart->setTitle(title);
@@ -78,7 +78,7 @@ void RankingChart::setBars(const QString& title,
     ChartStyle::styleAxis(this, names);
     ChartStyle::styleAxis(this, values);
     names->setGridLineVisible(false);
-    setChart(chart);
+    ChartStyle::show(this, chart);
 }
 
 } // namespace Meterline

@@ -57,7 +57,7 @@ void UsageChart::setPlaceholder(const QString& text)
     ChartStyle::prepare(this, chart);
     chart->setTitle(text);
     chart->legend()->hide();
-    setChart(chart); // takes ownership and deletes the old chart
+    ChartStyle::show(this, chart);
 }
 
 void UsageChart::setUsage(const QString& meterName,
@@ -116,7 +116,7 @@ void UsageChart::setUsage(const QString& meterName,
     m_hoverLabel->setBrush(palette().text());
     m_hoverLabel->setFont(font());
     m_hoverLabel->setZValue(10);
-    setChart(chart);
+    ChartStyle::show(this, chart);
 }
 
 QString UsageChart::hoverText(int i) const
