@@ -181,10 +181,12 @@ QDateTime parseIso(const QString& text)
     const bool hasZone = last == u'Z' || last == u'z' || text.mid(19).contains(u'+') || text.mid(19).contains(u'-');
     if (!hasZone)
         return {};
-    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!t.isValid())
+    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs).toUTC();
+    // An offset can carry 0001-01-01 or 9999-12-31 out of the four-digit years in UTC, where toIso cannot write
+    // it back: refused, so that every time taken can be answered and sent again.
+    if (!t.isValid() || t.date().year() < 1 || t.date().year() > 9999)
         return {};
-    return t.toUTC();
+    return t;
 }
 
 } // namespace Meterline::Periods

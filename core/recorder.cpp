@@ -179,8 +179,7 @@ Status Recorder::validate(const EventInput& input, qint64 nowMs)
                                   QStringLiteral("dimensions"));
         if (it.value().size() > Validation::MaxDimensionValue)
             return Error::invalid(QStringLiteral("dimension '%1' is longer than %2 characters")
-                                      .arg(it.key())
-                                      .arg(Validation::MaxDimensionValue),
+                                      .arg(it.key(), QString::number(Validation::MaxDimensionValue)),
                                   QStringLiteral("dimensions"));
     }
     if (input.timestamp) {

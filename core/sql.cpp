@@ -401,6 +401,16 @@ namespace
 {
 // The open write transaction of this thread, which notes what it changes for the check cache.
 thread_local WriteTransaction* t_current = nullptr;
+// PostgreSQL: what changes when the server restarts or runs crash recovery, read with a transaction's id before
+// COMMIT: crash recovery hands the ids of the transactions it lost to new ones. Crash recovery without a restart
+// keeps the postmaster's start time but resets the shared statistics, whose reset time is read from shared memory
+// from PostgreSQL 15 on; before 15 it would wait for the statistics collector on every commit, so there only a
+// restart is seen. Microseconds since the epoch: no session time zone in the text. (pg_stat_reset_shared of the
+// bgwriter in that moment makes an outcome unknown, never wrong.)
+const QString serverIncarnation = QStringLiteral(
+    "(extract(epoch FROM pg_postmaster_start_time()) * 1000000)::bigint::text || ' ' || COALESCE(CASE WHEN "
+    "current_setting('server_version_num')::int >= 150000 THEN (extract(epoch FROM "
+    "pg_stat_get_bgwriter_stat_reset_time()) * 1000000)::bigint::text END, '')");
 } // namespace
 
 WriteTransaction::~WriteTransaction()
@@ -482,21 +492,28 @@ Status WriteTransaction::commit()
     }
     // PostgreSQL ends a transaction in which a statement failed with ROLLBACK even when told COMMIT, without an
     // error: this read fails in such a transaction (25P02, transient), so a swallowed failure is never
-    // acknowledged as written. Its id resolves a COMMIT whose answer is lost.
-    auto id = scalar(m_db, QStringLiteral("SELECT txid_current()"));
-    if (!id.ok())
-        return id.error();
-    const qint64 transactionId = id.value().value_or(0).toLongLong();
+    // acknowledged as written. Its id (with the server's incarnation) resolves a COMMIT whose answer is lost.
+    qint64 transactionId = 0;
+    QString incarnation;
+    {
+        auto id = run(m_db, QStringLiteral("SELECT txid_current(), ") + serverIncarnation);
+        if (!id.ok())
+            return id.error();
+        if (!id.value().next())
+            return Error::storage(QStringLiteral("no transaction id"));
+        transactionId = id.value().value(0).toLongLong();
+        incarnation = id.value().value(1).toString();
+    }
     auto done = control(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit failed: %1"));
     close(); // a failed COMMIT ends the transaction too
     if (done.ok() || !isTransient(done.error()))
         return done;
-    return resolveLostCommit(transactionId, done.error());
+    return resolveLostCommit(transactionId, incarnation, done.error());
 }
 
-Status WriteTransaction::resolveLostCommit(qint64 transactionId, const Error& lost)
+Status WriteTransaction::resolveLostCommit(qint64 transactionId, const QString& incarnation, const Error& lost)
 {
-    auto outcome = committed(m_database, transactionId);
+    auto outcome = committed(m_database, transactionId, incarnation);
     if (!outcome.ok()) {
         qCWarning(lcStore) << "the outcome of transaction" << transactionId << "is unknown:" << lost.message;
         return Error::storage(QStringLiteral("the outcome of the commit is unknown: %1").arg(lost.message));
@@ -508,7 +525,7 @@ Status WriteTransaction::resolveLostCommit(qint64 transactionId, const Error& lo
     return lost; // rolled back: nothing of it is stored, running it again is safe
 }
 
-Result<bool> WriteTransaction::committed(const Database& database, qint64 transactionId)
+Result<bool> WriteTransaction::committed(const Database& database, qint64 transactionId, const QString& incarnation)
 {
     if (database.kind() != Database::Kind::Postgres)
         return Error::storage(QStringLiteral("transaction ids are PostgreSQL's"));
@@ -522,6 +539,20 @@ Result<bool> WriteTransaction::committed(const Database& database, qint64 transa
         while (waited.elapsed() < 10'000) {
             if (db.isOpen() || db.open()) {
                 QSqlQuery q(db);
+                // The server first: after a crash, txid_status may answer for the new transaction given the id.
+                if (!incarnation.isEmpty()) {
+                    if (!q.exec(QStringLiteral("SELECT ") + serverIncarnation) || !q.next()) {
+                        db.close();
+                        QThread::msleep(50);
+                        continue;
+                    }
+                    if (q.value(0).toString() != incarnation) {
+                        outcome = Error::storage(
+                            QStringLiteral("the database server restarted during the commit of transaction %1")
+                                .arg(transactionId));
+                        break;
+                    }
+                }
                 q.prepare(QStringLiteral("SELECT txid_status(?)"));
                 q.addBindValue(transactionId);
                 if (q.exec() && q.next()) {

@@ -131,8 +131,11 @@ public:
     Status commit();
     const QSqlDatabase& db() const { return m_db; }
     // PostgreSQL: the transaction's id, read just before COMMIT, so that a COMMIT whose answer was lost with
-    // the connection is resolved (txid_status) instead of guessed.
-    static Result<bool> committed(const Database& database, qint64 transactionId);
+    // the connection is resolved (txid_status) instead of guessed. incarnation (when not empty): the server's,
+    // read with the id. A server that restarted or ran crash recovery since then may have handed that id to a
+    // new transaction (the ids of transactions the crash lost are given out again), so the outcome is then an
+    // error, never "committed" on another transaction's word.
+    static Result<bool> committed(const Database& database, qint64 transactionId, const QString& incarnation = {});
     // " FOR UPDATE" on PostgreSQL, "" on SQLite (whose BEGIN IMMEDIATE already locks).
     QString forUpdate() const { return m_forUpdate; }
 
@@ -148,7 +151,7 @@ public:
     static void noteCustomerChanged(const QString& customerId);
 
 private:
-    Status resolveLostCommit(qint64 transactionId, const Error& lost);
+    Status resolveLostCommit(qint64 transactionId, const QString& incarnation, const Error& lost);
     Result<qint64> moveWriteClock(); // SQLite: the new meta.write_clock, or 0 when nothing changed
     void close();
 

@@ -31,15 +31,21 @@ asan)
 tsan)
     sanitize=thread
     targets=(meterline-server)
-    regex=""
+    names=""
     for test in "${tsan_tests[@]}"; do
         targets+=("${test/\//_}")
-        regex+="${regex:+|}^${test}(@postgresql)?\$"
+        names+="${names:+|}${test}"
     done
-    selection=(-R "$regex")
+    # Two groups only: CMake's regular expressions take few parentheses.
+    selection=(-R "^(${names})(@postgresql)?\$")
     # second_deadlock_stack: both stacks of a lock-order report; report_signal_unsafe=0: Qt's own SIGTERM handling
     # in meterline-server is outside this project's code and is not what these suites test.
-    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_signal_unsafe=0:suppressions=$suppressions/tsan.supp:print_suppressions=0"
+    # Debian's Qt is not instrumented. ignore_noninstrumented_modules=1: what Qt's own code reads and writes is not
+    # reported (ThreadSanitizer cannot see the futex-based locks inside Qt), while every lock it takes through
+    # pthreads and every access of this project's code still is. die_after_fork=0: a child that a library under
+    # QtNetwork forks (for proxy settings: libproxy) starts a thread before its exec; ThreadSanitizer would kill
+    # it and leave the test waiting for ever (server/testmultiserver hung so). What remains is in tests/sanitizers/tsan.supp, with reasons.
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_signal_unsafe=0:ignore_noninstrumented_modules=1:die_after_fork=0:suppressions=$suppressions/tsan.supp:print_suppressions=0"
     ;;
 *)
     echo "test-sanitized.sh: asan or tsan, not $variant" >&2
@@ -52,4 +58,4 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMETERLINE_WERRO
     -DMETERLINE_SANITIZE="$sanitize" >/dev/null
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 cd "$build"
-ctest --output-on-failure -j"$(nproc)" "${selection[@]}" "$@"
+ctest --output-on-failure --no-tests=error -j"$(nproc)" "${selection[@]}" "$@"

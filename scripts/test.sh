@@ -33,8 +33,12 @@ status=$(cat "$trace/ctest.status" 2>/dev/null || echo 1)
 echo
 ctest --output-on-failure -j"$(nproc)" -L fuzz-run -FS fuzz "$@" || status=1
 
-# The sanitizer runs (scripts/test-sanitized.sh asan|tsan, docs/testing.md) join this script once the ThreadSanitizer
-# suites have been seen through here; until then they are run by hand.
+# The sanitizer builds (docs/testing.md), each in its own folder, also outside the trace (LeakSanitizer, as above):
+# the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, the concurrent suites under ThreadSanitizer.
+echo
+"$root/scripts/test-sanitized.sh" asan || status=1
+echo
+"$root/scripts/test-sanitized.sh" tsan || status=1
 
 echo
 "$root/scripts/install-deps.sh" --list \

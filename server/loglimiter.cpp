@@ -1,5 +1,6 @@
 #include "server/loglimiter.h"
 
+#include <atomic>
 #include <cstdio>
 
 namespace Meterline
@@ -8,7 +9,7 @@ namespace Meterline
 namespace
 {
 
-LogLimiter* current = nullptr;
+std::atomic<LogLimiter*> current = nullptr; // read by the handler on any thread
 
 } // namespace
 
@@ -23,6 +24,7 @@ LogLimiter::~LogLimiter()
 {
     qInstallMessageHandler(m_previous);
     current = nullptr;
+    std::lock_guard lock(m_mutex); // a handler still running on another thread ends first
     for (auto it = m_seen.cbegin(); it != m_seen.cend(); ++it) {
         if (it.value() > m_shownPerCategory) {
             std::fprintf(stderr,
@@ -35,9 +37,11 @@ LogLimiter::~LogLimiter()
 
 void LogLimiter::handle(QtMsgType type, const QMessageLogContext& context, const QString& message)
 {
-    if (current && type != QtCriticalMsg && type != QtFatalMsg) {
+    LogLimiter* limiter = current.load();
+    if (limiter && type != QtCriticalMsg && type != QtFatalMsg) {
         const QString category = QString::fromLatin1(context.category ? context.category : "default");
-        if (++current->m_seen[category] > current->m_shownPerCategory)
+        std::lock_guard lock(limiter->m_mutex);
+        if (++limiter->m_seen[category] > limiter->m_shownPerCategory)
             return;
     }
     const QString line = qFormatLogMessage(type, context, message);

@@ -14,6 +14,7 @@
 #include "server/api/hotanswers.h"
 #include "server/api/jsoncodec.h"
 #include "server/api/jsonreader.h"
+#include "server/api/queryparams.h"
 #include "server/api/ratelimiter.h"
 
 Q_LOGGING_CATEGORY(lcApi, "meterline.server.api", QtInfoMsg)
@@ -43,17 +44,6 @@ Http::Response fail(const Error& error)
     if (httpStatus(error.code) >= 500)
         qCWarning(lcApi) << "server fault:" << error.code << error.message;
     return errorResponse(error);
-}
-
-// The repeatable filter.<dimension>=<value> query parameters of usage and events reads.
-Dimensions dimensionFilters(const Http::Request& request)
-{
-    Dimensions filters;
-    for (const auto& [key, value] : request.query.queryItems(QUrl::FullyDecoded)) {
-        if (key.startsWith(QLatin1String("filter.")) && key.size() > 7)
-            filters.insert(key.mid(7), value);
-    }
-    return filters;
 }
 
 template <typename T> Http::Response answer(const Result<T>& result, int status = 200)
@@ -94,64 +84,10 @@ template <typename Decode> auto decodedBody(const RouteContext& ctx, Decode deco
     return decode(object.value());
 }
 
-QString queryValue(const Http::Request& request, const QString& key)
+// period=… resolved by the service, or from/to (queryparams.h).
+Result<TimeRange> periodOrRange(const Service& service, const Http::Request& request, bool required)
 {
-    return request.query.queryItemValue(key, QUrl::FullyDecoded);
-}
-
-// from/to query parameters, both or neither.
-Result<TimeRange> rangeFrom(const Http::Request& request)
-{
-    const QString fromText = queryValue(request, QStringLiteral("from"));
-    const QString toText = queryValue(request, QStringLiteral("to"));
-    TimeRange range;
-    if (!fromText.isEmpty()) {
-        range.from = Periods::parseIso(fromText);
-        if (!range.from.isValid())
-            return Error::invalid(QStringLiteral("from must be an ISO 8601 time with a zone"), QStringLiteral("from"));
-    }
-    if (!toText.isEmpty()) {
-        range.to = Periods::parseIso(toText);
-        if (!range.to.isValid())
-            return Error::invalid(QStringLiteral("to must be an ISO 8601 time with a zone"), QStringLiteral("to"));
-    }
-    return range;
-}
-
-// period=… or from/to, for usage reads and exports.
-Result<TimeRange> periodOrRange(Service& service, const Http::Request& request, bool required)
-{
-    const QString periodText = queryValue(request, QStringLiteral("period"));
-    if (!periodText.isEmpty()) {
-        const auto period = parseNamedPeriod(periodText);
-        if (!period)
-            return Error::invalid(QStringLiteral("period must be current_hour, current_day, current_week, "
-                                                 "current_month, previous_month or lifetime"),
-                                  QStringLiteral("period"));
-        return service.resolvePeriod(*period);
-    }
-    auto range = rangeFrom(request);
-    if (!range.ok())
-        return range;
-    if (required && (!range->from.isValid() || !range->to.isValid()))
-        return Error::invalid(QStringLiteral("give a period, or from and to"), QStringLiteral("period"));
-    if (range->from.isValid() != range->to.isValid())
-        return Error::invalid(QStringLiteral("from and to go together"), QStringLiteral("from"));
-    if (range->from.isValid() && range->from >= range->to)
-        return Error::invalid(QStringLiteral("from must be before to"), QStringLiteral("from"));
-    return range;
-}
-
-Result<int> limitParam(const Http::Request& request, int fallback, int max)
-{
-    const QString text = queryValue(request, QStringLiteral("limit"));
-    if (text.isEmpty())
-        return fallback;
-    bool ok = false;
-    const int limit = text.toInt(&ok);
-    if (!ok || limit < 1 || limit > max)
-        return Error::invalid(QStringLiteral("limit must be 1-%1").arg(max), QStringLiteral("limit"));
-    return limit;
+    return Api::periodOrRange(request.query, required, [&service](NamedPeriod p) { return service.resolvePeriod(p); });
 }
 
 // A CSV written by core into a temporary file, then streamed to the client in 64 KiB chunks.
@@ -175,6 +111,16 @@ Result<QString> idempotencyKey(const Http::Request& request, const QString& from
         return Error::invalid(QStringLiteral("the Idempotency-Key header and the body's idempotencyKey differ"),
                               QStringLiteral("idempotencyKey"));
     return header;
+}
+
+// The metrics label of a request no route took. Its method is the client's to choose (any token up to the 16 KiB
+// head): a label per name would grow GET /metrics and the server's memory with every new name, so a method that is
+// not a standard one is counted as OTHER.
+QString unmatchedName(const QByteArray& method)
+{
+    static const QList<QByteArray> standard{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+    return (standard.contains(method) ? QString::fromLatin1(method) : QStringLiteral("OTHER"))
+           + QStringLiteral(" unmatched");
 }
 
 Error forbidden()
@@ -244,7 +190,7 @@ void ApiServer::handle(const Http::Request& request, const Http::Responder& resp
     const CheckCache::RequestReading clockReading; // the key check and a cached check share one clock read
     const Router::Match match = m_router.match(request.method, request.path);
     const QString pattern = match.route ? match.route->pattern : QStringLiteral("unmatched");
-    const QString routeName = match.route ? match.route->name : QString::fromLatin1(request.method) + u' ' + pattern;
+    const QString routeName = match.route ? match.route->name : unmatchedName(request.method);
     QString keyId;
     auto finish = [this, responder, timer, routeName, pattern, method = request.method, id = request.id](
                       Http::Response response, const QString& key) {
@@ -422,21 +368,10 @@ void ApiServer::addIngestRoutes()
         });
 
     addRoute("GET", QStringLiteral("/v1/events"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
-        EventQuery query;
-        query.customerId = queryValue(ctx.request, QStringLiteral("customerId"));
-        query.eventType = queryValue(ctx.request, QStringLiteral("eventType"));
-        query.cursor = queryValue(ctx.request, QStringLiteral("cursor"));
-        auto range = rangeFrom(ctx.request);
-        if (!range.ok())
-            return fail(range.error());
-        query.from = range->from;
-        query.to = range->to;
-        auto limit = limitParam(ctx.request, 100, 1000);
-        if (!limit.ok())
-            return fail(limit.error());
-        query.limit = limit.value();
-        query.dimensions = dimensionFilters(ctx.request);
-        return answer(m_service.events(query));
+        auto query = eventQueryFrom(ctx.request.query);
+        if (!query.ok())
+            return fail(query.error());
+        return answer(m_service.events(query.value()));
     });
 }
 
@@ -552,10 +487,10 @@ void ApiServer::addBalanceRoutes()
                  return answer(m_service.setReserve(ctx.id(), reserve.value(), ctx.keyId));
              });
     addRoute("GET", QStringLiteral("/v1/balances"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
-        auto limit = limitParam(ctx.request, 1000, 10000);
+        auto limit = limitParam(ctx.request.query, 1000, 10000);
         if (!limit.ok())
             return fail(limit.error());
-        auto page = m_service.balances(queryValue(ctx.request, QStringLiteral("cursor")), limit.value());
+        auto page = m_service.balances(queryValue(ctx.request.query, QStringLiteral("cursor")), limit.value());
         if (!page.ok())
             return fail(page.error());
         return json(200,
@@ -568,57 +503,35 @@ void ApiServer::addBalanceRoutes()
              Access::Read,
              BodyCap,
              [this](const RouteContext& ctx) {
-                 auto limit = limitParam(ctx.request, 100, 1000);
+                 auto limit = limitParam(ctx.request.query, 100, 1000);
                  if (!limit.ok())
                      return fail(limit.error());
                  return answer(m_service.transactions(
-                     ctx.id(), queryValue(ctx.request, QStringLiteral("cursor")), limit.value()));
+                     ctx.id(), queryValue(ctx.request.query, QStringLiteral("cursor")), limit.value()));
              });
 }
 
 void ApiServer::addUsageRoutes()
 {
     addRoute("GET", QStringLiteral("/v1/meters/{id}/usage"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
-        UsageQuery query;
-        query.meterId = ctx.id();
-        query.customerId = queryValue(ctx.request, QStringLiteral("customerId"));
-        const QString periodText = queryValue(ctx.request, QStringLiteral("period"));
-        if (!periodText.isEmpty()) {
-            query.period = parseNamedPeriod(periodText);
-            if (!query.period)
-                return fail(
-                    Error::invalid(QStringLiteral("unknown period '%1'").arg(periodText), QStringLiteral("period")));
-        } else {
-            auto range = rangeFrom(ctx.request);
-            if (!range.ok())
-                return fail(range.error());
-            query.from = range->from;
-            query.to = range->to;
-        }
-        query.groupBy = ctx.request.query.allQueryItemValues(QStringLiteral("groupBy"), QUrl::FullyDecoded);
-        const QString windowText = queryValue(ctx.request, QStringLiteral("window"));
-        if (!windowText.isEmpty()) {
-            query.window = parseWindow(windowText);
-            if (!query.window)
-                return fail(
-                    Error::invalid(QStringLiteral("window must be hour, day or month"), QStringLiteral("window")));
-        }
-        query.filters = dimensionFilters(ctx.request);
-        auto result = m_service.usage(query);
+        auto query = usageQueryFrom(ctx.request.query, ctx.id());
+        if (!query.ok())
+            return fail(query.error());
+        auto result = m_service.usage(query.value());
         if (!result.ok())
             return fail(result.error());
-        return json(200, toJson(result.value(), query));
+        return json(200, toJson(result.value(), query.value()));
     });
     addRoute("GET", QStringLiteral("/v1/usage/summary"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
         auto range = periodOrRange(m_service, ctx.request, true);
         if (!range.ok())
             return fail(range.error());
-        auto limit = limitParam(ctx.request, 1000, 10000);
+        auto limit = limitParam(ctx.request.query, 1000, 10000);
         if (!limit.ok())
             return fail(limit.error());
         return answer(m_service.usageSummary(range.value(),
-                                             queryValue(ctx.request, QStringLiteral("customerId")),
-                                             queryValue(ctx.request, QStringLiteral("cursor")),
+                                             queryValue(ctx.request.query, QStringLiteral("customerId")),
+                                             queryValue(ctx.request.query, QStringLiteral("cursor")),
                                              limit.value()));
     });
     addRoute("GET", QStringLiteral("/v1/exports/invoices.csv"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
@@ -639,15 +552,17 @@ void ApiServer::addUsageRoutes()
         auto file = std::make_shared<QTemporaryFile>();
         if (!file->open())
             return fail(Error::storage(QStringLiteral("cannot create a temporary file")));
-        if (auto s =
-                m_service.writeUsageCsv(range.value(), queryValue(ctx.request, QStringLiteral("customerId")), *file);
+        if (auto s = m_service.writeUsageCsv(
+                range.value(), queryValue(ctx.request.query, QStringLiteral("customerId")), *file);
             !s.ok())
             return fail(s.error());
         return csvFile(file, QStringLiteral("usage.csv"));
     });
     addRoute("GET", QStringLiteral("/v1/changes"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
-        const QString sinceText = queryValue(ctx.request, QStringLiteral("since"));
-        if (sinceText == QLatin1String("latest")) {
+        auto since = sinceParam(ctx.request.query);
+        if (!since.ok())
+            return fail(since.error());
+        if (since->latest) {
             auto latest = m_service.latestChange();
             if (!latest.ok())
                 return fail(latest.error());
@@ -655,15 +570,10 @@ void ApiServer::addUsageRoutes()
             page.nextCursor = latest.value();
             return json(200, toJson(page));
         }
-        bool ok = true;
-        const qint64 since = sinceText.isEmpty() ? 0 : sinceText.toLongLong(&ok);
-        if (!ok || since < 0)
-            return fail(
-                Error::invalid(QStringLiteral("since is a cursor from a previous answer"), QStringLiteral("since")));
-        auto limit = limitParam(ctx.request, 1000, 10000);
+        auto limit = limitParam(ctx.request.query, 1000, 10000);
         if (!limit.ok())
             return fail(limit.error());
-        return answer(m_service.changes(since, limit.value()));
+        return answer(m_service.changes(since->seq, limit.value()));
     });
 }
 
@@ -701,7 +611,7 @@ void ApiServer::addAdminRoutes()
     });
     addRoute(
         "GET", QStringLiteral("/v1/webhooks/{id}/deliveries"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
-            auto limit = limitParam(ctx.request, 100, 1000);
+            auto limit = limitParam(ctx.request.query, 100, 1000);
             if (!limit.ok())
                 return fail(limit.error());
             return answerList(m_service.webhookDeliveries(ctx.id(), limit.value()));

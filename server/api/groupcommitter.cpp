@@ -1,13 +1,15 @@
 #include "server/api/groupcommitter.h"
 
-#include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QMutex>
 #include <QThread>
 #include <algorithm>
+#include <chrono>
 #include <optional>
 
 #include "core/database.h"
 #include "core/logging.h"
+#include "core/threadhandoff.h"
 
 namespace Meterline::Api
 {
@@ -57,13 +59,37 @@ std::shared_ptr<GroupCommitter::Home> GroupCommitter::callerHome()
 namespace
 {
 
+// A job queued to another thread, with what ThreadSanitizer needs to see of the hand-off (threadhandoff.h): the
+// queued call runs after the post, and Qt destroys it on whichever thread lets go of it last.
+template <typename Job> struct QueuedJob
+{
+    void* token;
+    Job job;
+
+    QueuedJob(void* t, Job j)
+        : token(t)
+        , job(std::move(j))
+    {
+    }
+    QueuedJob(QueuedJob&&) = default;
+    ~QueuedJob() { ThreadHandoff::takenOver(token); }
+    void operator()()
+    {
+        ThreadHandoff::takenOver(token);
+        job();
+        ThreadHandoff::handedOff(token);
+    }
+};
+
 // Runs job on the caller's thread while it lives (one queued call), else here.
 template <typename Job> void runAtHome(const std::shared_ptr<GroupCommitter::Home>& home, Job job)
 {
     if (home) {
         QMutexLocker lock(&home->mutex);
         if (home->object) {
-            QMetaObject::invokeMethod(home->object, std::move(job), Qt::QueuedConnection);
+            QueuedJob<Job> queued{home.get(), std::move(job)};
+            ThreadHandoff::handedOff(queued.token); // the answers were written on this thread
+            QMetaObject::invokeMethod(home->object, std::move(queued), Qt::QueuedConnection);
             return;
         }
     }
@@ -92,11 +118,11 @@ GroupCommitter::~GroupCommitter()
 
 bool GroupCommitter::enqueue(std::variant<Pending, PendingBatch>& job)
 {
-    QMutexLocker lock(&m_mutex);
+    std::lock_guard lock(m_mutex);
     if (m_stopping)
         return false;
     m_queue.push_back(std::move(job));
-    m_wake.wakeOne();
+    m_wake.notify_one();
     return true;
 }
 
@@ -117,9 +143,9 @@ void GroupCommitter::submitBatch(QList<EventInput> inputs, BatchDone done)
 void GroupCommitter::stop()
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::lock_guard lock(m_mutex);
         m_stopping = true;
-        m_wake.wakeAll();
+        m_wake.notify_all();
     }
     if (m_thread.joinable())
         m_thread.join();
@@ -171,18 +197,19 @@ void GroupCommitter::run()
         std::vector<Caller> callers;
         std::optional<PendingBatch> batch;
         {
-            QMutexLocker lock(&m_mutex);
+            std::unique_lock lock(m_mutex);
             while (m_queue.empty() && !m_stopping) {
                 if (!tailGrew) {
-                    m_wake.wait(&m_mutex);
-                } else if (!m_wake.wait(&m_mutex, QDeadlineTimer(IdleBeforeIndexingMs))) {
+                    m_wake.wait(lock);
+                } else if (m_wake.wait_for(lock, std::chrono::milliseconds(IdleBeforeIndexingMs))
+                           == std::cv_status::timeout) {
                     // Idle a while: reads should not keep scanning a tail that no longer grows. Submitters go
                     // on queueing meanwhile.
                     lock.unlock();
                     if (auto moved = m_service.indexEventTail(); !moved.ok())
                         qCWarning(lcStore) << "cannot index the event tail:" << moved.error().message;
                     tailGrew = false;
-                    lock.relock();
+                    lock.lock();
                 }
             }
             if (m_queue.empty() && m_stopping)

@@ -435,9 +435,12 @@ bool RequestParser::parseRequestLine(QByteArrayView line)
         m_http10 = false;
     } else if (version == "HTTP/1.0") {
         m_http10 = true;
+    } else if (version.size() == 8 && version.startsWith("HTTP/1.") && version[7] >= '2' && version[7] <= '9') {
+        m_http10 = false; // a higher minor version is taken as the highest one known (RFC 9110 §6.2)
     } else if (version.size() == 8 && version.startsWith("HTTP/") && version[5] >= '0' && version[5] <= '9'
                && version[6] == '.' && version[7] >= '0' && version[7] <= '9') {
-        return fail(505, QStringLiteral("HTTP version not supported"));
+        // RFC 9110 would answer 505; SPEC.md answers bad input with a 4xx, never a 5xx.
+        return fail(400, QStringLiteral("HTTP version not supported: only HTTP/1.0 and HTTP/1.1"));
     } else {
         return fail(400, QStringLiteral("malformed request line"));
     }
@@ -548,7 +551,7 @@ bool RequestParser::finishHead()
                 other = true;
         });
         if (other)
-            return fail(501, QStringLiteral("unsupported transfer coding"));
+            return fail(400, QStringLiteral("unsupported transfer coding: only chunked")); // not RFC's 501: SPEC.md
         if (chunked != 1)
             return fail(400, QStringLiteral("malformed Transfer-Encoding"));
         m_chunked = true;

@@ -377,9 +377,9 @@ void TestHttpServer::engineErrors_answeredAsJsonAndClosed_data()
     QTest::addColumn<QByteArray>("code");
 
     QTest::addRow("garbage line") << QByteArray("HELLO\r\n\r\n") << 400 << QByteArray("invalid_request");
-    QTest::addRow("HTTP/2.0") << QByteArray("GET / HTTP/2.0\r\nHost: t\r\n\r\n") << 505
+    QTest::addRow("HTTP/2.0") << QByteArray("GET / HTTP/2.0\r\nHost: t\r\n\r\n") << 400
                               << QByteArray("invalid_request");
-    QTest::addRow("gzip coding") << QByteArray("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n") << 501
+    QTest::addRow("gzip coding") << QByteArray("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n") << 400
                                  << QByteArray("invalid_request");
     QTest::addRow("CL and TE") << QByteArray(
         "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -958,7 +958,7 @@ void TestHttpServer::malformedBytes_neverCrash()
                 },
                 5000));
             for (const HttpReply& reply : client->replies) {
-                QVERIFY(reply.status == 200 || (reply.status >= 400 && reply.status <= 505));
+                QVERIFY(reply.status == 200 || (reply.status >= 400 && reply.status < 500));
                 if (reply.status != 200) {
                     ++errors;
                     QVERIFY(reply.body.startsWith("{\"error\":{\"code\":"));

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 
+#include "serverprocess.h"
 #include "testsupport.h"
 
 using namespace Meterline;
@@ -50,25 +51,7 @@ class ServeProcess
 public:
     bool start(const QString& db)
     {
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start(ServerBinary,
-                        {QStringLiteral("serve"),
-                         QStringLiteral("--db"),
-                         db,
-                         QStringLiteral("--listen"),
-                         QStringLiteral("127.0.0.1:0"),
-                         QStringLiteral("--access-log"),
-                         QString()});
-        if (!m_process.waitForStarted(10000))
-            return false;
-        QByteArray first;
-        for (int i = 0; i < 300 && !first.contains('\n'); ++i) {
-            m_process.waitForReadyRead(100);
-            first += m_process.readAllStandardOutput();
-        }
-        static const QRegularExpression line(QStringLiteral("^listening on http://127\\.0\\.0\\.1:(\\d+)\\n"));
-        const auto match = line.match(QString::fromUtf8(first));
-        m_port = match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
+        m_port = startServe(m_process, db, {}, QProcessEnvironment::systemEnvironment());
         return m_port != 0;
     }
     void terminate() { m_process.terminate(); }

@@ -17,8 +17,10 @@
 
 #include "core/database.h"
 #include "core/service.h"
+#include "serverprocess.h"
 
 using namespace Meterline;
+using namespace Meterline::Testing;
 
 namespace
 {
@@ -40,29 +42,6 @@ Run runServer(const QStringList& arguments)
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
             p.readAllStandardOutput(),
             p.readAllStandardError()};
-}
-
-// Starts serve on port 0 and returns its port once it printed its first line (0 on failure).
-quint16 startServe(QProcess& process, const QString& db)
-{
-    process.start(ServerBinary,
-                  {QStringLiteral("serve"),
-                   QStringLiteral("--db"),
-                   db,
-                   QStringLiteral("--listen"),
-                   QStringLiteral("127.0.0.1:0"),
-                   QStringLiteral("--access-log"),
-                   QString()});
-    if (!process.waitForStarted(10000))
-        return 0;
-    QByteArray first;
-    for (int i = 0; i < 100 && !first.contains('\n'); ++i) {
-        process.waitForReadyRead(100);
-        first += process.readAllStandardOutput();
-    }
-    static const QRegularExpression line(QStringLiteral("^listening on http://127\\.0\\.0\\.1:(\\d+)\\n"));
-    const auto match = line.match(QString::fromUtf8(first));
-    return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 
 #include "core/database.h"
 #include "core/service.h"
+#include "serverprocess.h"
 #include "testsupport.h"
 #include "webhookreceiver.h"
 
@@ -18,25 +19,15 @@ using namespace Qt::StringLiterals;
 namespace
 {
 
-// Starts serve on port 0 with fast webhook settings; true once it printed its first line.
-bool startServe(QProcess& process, const QString& db)
+// serve on port 0 with the tests' fast webhook settings, but a receiver that hangs keeps its attempt open and a
+// dead server's claim runs out quickly; true once it listens.
+bool startRestartServe(QProcess& process, const QString& db)
 {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"METERLINE_WEBHOOK_POLL_MS"_s, u"50"_s);
-    env.insert(u"METERLINE_WEBHOOK_TIMEOUT_MS"_s, u"60000"_s);        // a hanging receiver keeps the attempt open
-    env.insert(u"METERLINE_WEBHOOK_LEASE_MS"_s, u"1500"_s);           // a dead server's claim runs out quickly
-    env.insert(u"METERLINE_WEBHOOK_ALLOW_TARGETS"_s, u"127.0.0.1"_s); // the receiver's address
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(METERLINE_SERVER_BIN),
-                  {u"serve"_s, u"--db"_s, db, u"--listen"_s, u"127.0.0.1:0"_s, u"--access-log"_s, QString()});
-    if (!process.waitForStarted(10000))
-        return false;
-    QByteArray first;
-    for (int i = 0; i < 100 && !first.contains('\n'); ++i) {
-        process.waitForReadyRead(100);
-        first += process.readAllStandardOutput();
-    }
-    return first.startsWith("listening on http://127.0.0.1:");
+    QProcessEnvironment env = serveEnvironment();
+    env.insert(u"METERLINE_WEBHOOK_TIMEOUT_MS"_s, u"60000"_s);
+    env.insert(u"METERLINE_WEBHOOK_LEASE_MS"_s, u"1500"_s);
+    env.remove(u"METERLINE_WEBHOOK_RETRY_SCALE"_s);
+    return Testing::startServe(process, db, {}, env) != 0;
 }
 
 } // namespace
@@ -73,14 +64,14 @@ private Q_SLOTS:
         }
 
         QProcess first;
-        QVERIFY(startServe(first, path));
+        QVERIFY(startRestartServe(first, path));
         QTRY_COMPARE_WITH_TIMEOUT(receiver.received().size(), 1, 10000); // the first attempt hangs
         first.kill();                                                    // SIGKILL: no chance to record anything
         QVERIFY(first.waitForFinished(10000));
         QCOMPARE(first.exitStatus(), QProcess::CrashExit);
 
         QProcess second;
-        QVERIFY(startServe(second, path));
+        QVERIFY(startRestartServe(second, path));
         QTRY_COMPARE_WITH_TIMEOUT(receiver.received().size(), 2, 15000);
         for (const ReceivedWebhook& hook : receiver.received()) {
             QCOMPARE(hook.id(), deliveryId.toUtf8());

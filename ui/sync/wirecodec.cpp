@@ -1,6 +1,8 @@
 #include "ui/sync/wirecodec.h"
 
 #include <QJsonDocument>
+#include <limits>
+#include <type_traits>
 
 #include "core/periods.h"
 
@@ -52,6 +54,18 @@ public:
         if (!v.isDouble())
             fail(key, QStringLiteral("a number"));
         return v.toDouble();
+    }
+    // A count or a size: a number outside T's range (1e300) fails like a wrong type instead of being cast,
+    // which is undefined behaviour; a fraction is cut to its integer part.
+    template <typename T> T integer(const QString& key, T fallback = 0)
+    {
+        static_assert(std::is_signed_v<T>, "the range test below is for signed types");
+        const double v = number(key, double(fallback));
+        if (!(v >= double(std::numeric_limits<T>::min()) && v < -double(std::numeric_limits<T>::min()))) {
+            fail(key, QStringLiteral("an integer in range"));
+            return fallback;
+        }
+        return T(v);
     }
     bool boolean(const QString& key)
     {
@@ -172,7 +186,7 @@ Result<Price> priceFrom(const QJsonObject& o)
     Price p;
     p.meterId = r.string(QStringLiteral("meterId"));
     p.unitPrice = r.money(QStringLiteral("unitPrice"));
-    p.perUnits = qint64(r.number(QStringLiteral("perUnits"), 1));
+    p.perUnits = r.integer<qint64>(QStringLiteral("perUnits"), 1);
     p.includedUnits = r.number(QStringLiteral("includedUnits"));
     p.creditsPerUnit = r.money(QStringLiteral("creditsPerUnit"));
     return r.finish(p);
@@ -577,7 +591,7 @@ Result<ApiKey> apiKeyFrom(const QJsonObject& o)
     k.createdAt = r.time(QStringLiteral("createdAt"));
     k.revokedAt = r.time(QStringLiteral("revokedAt"));
     k.lastUsedAt = r.time(QStringLiteral("lastUsedAt"));
-    k.rateLimit = int(r.number(QStringLiteral("rateLimit")));
+    k.rateLimit = r.integer<int>(QStringLiteral("rateLimit"));
     return r.finish(k);
 }
 
@@ -601,8 +615,8 @@ Result<WebhookDelivery> deliveryFrom(const QJsonObject& o)
     d.payload = payload.isObject() ? QString::fromUtf8(QJsonDocument(payload.toObject()).toJson(QJsonDocument::Compact))
                                    : payload.toString();
     d.state = r.string(QStringLiteral("state"));
-    d.attempts = int(r.number(QStringLiteral("attempts")));
-    d.lastStatus = int(r.number(QStringLiteral("lastStatus")));
+    d.attempts = r.integer<int>(QStringLiteral("attempts"));
+    d.lastStatus = r.integer<int>(QStringLiteral("lastStatus"));
     d.lastError = r.string(QStringLiteral("lastError"));
     d.nextAttemptAt = r.time(QStringLiteral("nextAttemptAt"));
     d.createdAt = r.time(QStringLiteral("createdAt"));
@@ -616,7 +630,7 @@ Result<ChangePage> changePageFrom(const QJsonObject& o)
     for (const auto& v : r.array(QStringLiteral("data"))) {
         Reader c(v.toObject());
         Change change;
-        change.seq = qint64(c.number(QStringLiteral("seq")));
+        change.seq = c.integer<qint64>(QStringLiteral("seq"));
         change.entity = c.string(QStringLiteral("entity"));
         change.entityId = c.string(QStringLiteral("entityId"));
         change.op = c.string(QStringLiteral("op"));
