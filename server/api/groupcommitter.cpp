@@ -9,7 +9,7 @@
 
 #include "core/database.h"
 #include "core/logging.h"
-#include "core/threadhandoff.h"
+#include "server/http/threadhandoff.h"
 
 namespace Meterline::Api
 {
@@ -59,37 +59,13 @@ std::shared_ptr<GroupCommitter::Home> GroupCommitter::callerHome()
 namespace
 {
 
-// A job queued to another thread, with what ThreadSanitizer needs to see of the hand-off (threadhandoff.h): the
-// queued call runs after the post, and Qt destroys it on whichever thread lets go of it last.
-template <typename Job> struct QueuedJob
-{
-    void* token;
-    Job job;
-
-    QueuedJob(void* t, Job j)
-        : token(t)
-        , job(std::move(j))
-    {
-    }
-    QueuedJob(QueuedJob&&) = default;
-    ~QueuedJob() { ThreadHandoff::takenOver(token); }
-    void operator()()
-    {
-        ThreadHandoff::takenOver(token);
-        job();
-        ThreadHandoff::handedOff(token);
-    }
-};
-
 // Runs job on the caller's thread while it lives (one queued call), else here.
 template <typename Job> void runAtHome(const std::shared_ptr<GroupCommitter::Home>& home, Job job)
 {
     if (home) {
         QMutexLocker lock(&home->mutex);
         if (home->object) {
-            QueuedJob<Job> queued{home.get(), std::move(job)};
-            ThreadHandoff::handedOff(queued.token); // the answers were written on this thread
-            QMetaObject::invokeMethod(home->object, std::move(queued), Qt::QueuedConnection);
+            ThreadHandoff::post(home->object, home.get(), std::move(job));
             return;
         }
     }

@@ -10,6 +10,7 @@
 #include "server/http/epolldispatcher.h"
 #include "server/http/httplogging.h"
 #include "server/http/servercontext.h"
+#include "server/http/threadhandoff.h"
 #include "server/http/worker.h"
 
 namespace Meterline::Http
@@ -36,12 +37,10 @@ void Responder::send(Response response) const
     Connection* connection = m_link->connection;
     if (!connection)
         return;
-    QMetaObject::invokeMethod(
-        connection,
-        [connection, serial = m_serial, response = std::move(response)]() mutable {
+    ThreadHandoff::post(
+        connection, m_link.get(), [connection, serial = m_serial, response = std::move(response)]() mutable {
             connection->deliver(serial, std::move(response));
-        },
-        Qt::QueuedConnection);
+        });
 }
 
 class Server::Private

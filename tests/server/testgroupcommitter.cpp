@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "server/api/groupcommitter.h"
+#include "server/http/threadhandoff.h"
 #include "testsupport.h"
 
 using namespace Meterline;
@@ -165,7 +166,8 @@ void TestGroupCommitter::answersOnTheCallersEventLoopThread()
     QThread* batchThread = nullptr;
     bool singleOk = false;
     bool batchOk = false;
-    QMetaObject::invokeMethod(&anchor, [&] {
+    // Queued to the caller's thread, saying so to ThreadSanitizer (threadhandoff.h).
+    ThreadHandoff::post(&anchor, &anchor, [&] {
         committer.submit(tokens(5), [&](Result<RecordResult> r) {
             singleOk = r.ok() && !r->duplicate;
             singleThread = QThread::currentThread();
