@@ -10,11 +10,11 @@
 #include <memory>
 
 #include "core/database.h"
+#include "sync/synctypes.h"
 #include "ui/dashboardsettings.h"
 #include "ui/dialogs/aboutdialog.h"
 #include "ui/mainwindow.h"
 #include "ui/screenshotrunner.h"
-#include "ui/sync/synctypes.h"
 #include "ui/translations.h"
 
 using namespace Qt::StringLiterals;

@@ -31,7 +31,7 @@
 #include "models/eventsmodel.h"
 #include "models/metersmodel.h"
 #include "models/plansmodel.h"
-#include "ui/sync/syncclient.h"
+#include "sync/syncclient.h"
 
 using namespace Meterline;
 using namespace Meterline::Dashboard;

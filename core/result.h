@@ -26,6 +26,8 @@ struct Error
     {
         return {code, QStringLiteral("no %1 with id '%2'").arg(what, id), {}};
     }
+
+    bool operator==(const Error&) const = default;
 };
 
 namespace ErrorCode

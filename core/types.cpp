@@ -122,6 +122,10 @@ std::optional<TransactionKind> parseTransactionKind(QStringView s)
 {
     return valueOf(kindNames, s);
 }
+std::optional<ReservationState> parseReservationState(QStringView s)
+{
+    return valueOf(stateNames, s);
+}
 std::optional<NamedPeriod> parseNamedPeriod(QStringView s)
 {
     return valueOf(namedPeriodNames, s);

@@ -89,6 +89,7 @@ std::optional<Period> parsePeriod(QStringView);
 std::optional<LimitMode> parseLimitMode(QStringView);
 std::optional<LimitScope> parseLimitScope(QStringView);
 std::optional<TransactionKind> parseTransactionKind(QStringView);
+std::optional<ReservationState> parseReservationState(QStringView);
 std::optional<NamedPeriod> parseNamedPeriod(QStringView);
 std::optional<Window> parseWindow(QStringView);
 
@@ -98,6 +99,8 @@ struct TimeRange
     QDateTime from;
     QDateTime to;
     bool contains(const QDateTime& t) const { return (!from.isValid() || t >= from) && (!to.isValid() || t < to); }
+
+    bool operator==(const TimeRange&) const = default;
 };
 
 struct Customer
@@ -108,6 +111,8 @@ struct Customer
     QString externalId;
     Metadata metadata;
     QDateTime createdAt;
+
+    bool operator==(const Customer&) const = default;
 };
 
 // PATCH semantics: only the fields that are set change. An empty planId removes the plan.
@@ -117,6 +122,8 @@ struct CustomerPatch
     std::optional<QString> planId;
     std::optional<QString> externalId;
     std::optional<Metadata> metadata;
+
+    bool operator==(const CustomerPatch&) const = default;
 };
 
 struct Meter
@@ -130,6 +137,8 @@ struct Meter
     QDateTime createdAt;
 
     bool matches(const QString& eventType, const Dimensions& dimensions) const;
+
+    bool operator==(const Meter&) const = default;
 };
 
 struct Limit
@@ -143,6 +152,8 @@ struct Limit
     double value = 0; // the cap
     LimitMode mode = LimitMode::Hard;
     QDateTime createdAt;
+
+    bool operator==(const Limit&) const = default;
 };
 
 struct Price
@@ -152,6 +163,8 @@ struct Price
     qint64 perUnits = 1;
     double includedUnits = 0;
     Money creditsPerUnit; // 0: usage on this meter does not burn credits
+
+    bool operator==(const Price&) const = default;
 };
 
 struct Plan
@@ -164,6 +177,8 @@ struct Plan
     QDateTime createdAt;
 
     const Price* priceFor(const QString& meterId) const;
+
+    bool operator==(const Plan&) const = default;
 };
 
 // What a client sends to record one event.
@@ -176,6 +191,8 @@ struct EventInput
     std::optional<QDateTime> timestamp; // default now
     QString idempotencyKey;
     QString reservationId;
+
+    bool operator==(const EventInput&) const = default;
 };
 
 struct Event
@@ -189,6 +206,8 @@ struct Event
     QString idempotencyKey;
     QString reservationId;
     QDateTime createdAt;
+
+    bool operator==(const Event&) const = default;
 };
 
 struct Balance
@@ -198,6 +217,8 @@ struct Balance
     Money reserve;
     Money held; // credits held by open reservations
     Money available() const { return balance - reserve - held; }
+
+    bool operator==(const Balance&) const = default;
 };
 
 struct LedgerTransaction
@@ -213,6 +234,8 @@ struct LedgerTransaction
     QString idempotencyKey;
     QString eventId; // kind Usage
     QDateTime createdAt;
+
+    bool operator==(const LedgerTransaction&) const = default;
 };
 
 struct RecordResult
@@ -221,12 +244,16 @@ struct RecordResult
     bool duplicate = false;
     std::optional<Balance> balance; // when the event burned credits
     std::optional<LedgerTransaction> usageTransaction;
+
+    bool operator==(const RecordResult&) const = default;
 };
 
 struct BatchRejection
 {
     int index = 0;
     Error error;
+
+    bool operator==(const BatchRejection&) const = default;
 };
 
 struct BatchResult
@@ -234,6 +261,8 @@ struct BatchResult
     int accepted = 0;
     int duplicates = 0;
     QList<BatchRejection> rejected;
+
+    bool operator==(const BatchResult&) const = default;
 };
 
 struct BalanceChange
@@ -242,6 +271,8 @@ struct BalanceChange
     QString reason;
     QString actor;
     QString idempotencyKey;
+
+    bool operator==(const BalanceChange&) const = default;
 };
 
 struct BalanceChangeResult
@@ -249,6 +280,8 @@ struct BalanceChangeResult
     LedgerTransaction transaction;
     Balance balance;
     bool duplicate = false;
+
+    bool operator==(const BalanceChangeResult&) const = default;
 };
 
 struct Reservation
@@ -261,6 +294,8 @@ struct Reservation
     ReservationState state = ReservationState::Held;
     QDateTime expiresAt;
     QDateTime createdAt;
+
+    bool operator==(const Reservation&) const = default;
 };
 
 struct CheckRequest
@@ -269,6 +304,8 @@ struct CheckRequest
     QString meterId;               // empty: all of the customer's limits
     std::optional<double> reserve; // units to hold
     int reserveSeconds = 300;
+
+    bool operator==(const CheckRequest&) const = default;
 };
 
 struct LimitStatus
@@ -284,6 +321,8 @@ struct LimitStatus
     double remaining = 0;              // max(0, limit - used - held)
     std::optional<QDateTime> resetsAt; // nullopt for lifetime
     bool allowed = true;               // soft limits always allow
+
+    bool operator==(const LimitStatus&) const = default;
 };
 
 struct CheckResult
@@ -299,6 +338,8 @@ struct CheckResult
     QList<LimitStatus> limits;
     std::optional<Balance> balance;
     std::optional<Reservation> reservation;
+
+    bool operator==(const CheckResult&) const = default;
 };
 
 struct EventQuery
@@ -310,18 +351,24 @@ struct EventQuery
     int limit = 100; // 1..1000
     QString cursor;
     Dimensions dimensions; // each entry must match exactly (filter.<dim>=<value>)
+
+    bool operator==(const EventQuery&) const = default;
 };
 
 struct EventPage
 {
     QList<Event> data;
     QString nextCursor; // empty: no more
+
+    bool operator==(const EventPage&) const = default;
 };
 
 struct LedgerPage
 {
     QList<LedgerTransaction> data;
     QString nextCursor;
+
+    bool operator==(const LedgerPage&) const = default;
 };
 
 // Stored balances (customers with prepaid credits), by customer id.
@@ -329,6 +376,8 @@ struct BalancePage
 {
     QList<Balance> data;
     QString nextCursor;
+
+    bool operator==(const BalancePage&) const = default;
 };
 
 struct UsageQuery
@@ -341,12 +390,16 @@ struct UsageQuery
     QStringList groupBy; // dimension names or "customerId"
     std::optional<Window> window;
     Dimensions filters; // filter.<dim>=<value>
+
+    bool operator==(const UsageQuery&) const = default;
 };
 
 struct UsageGroup
 {
     Dimensions dimensions; // groupBy key -> value ("customerId" too); a missing dimension is ""
     double value = 0;
+
+    bool operator==(const UsageGroup&) const = default;
 };
 
 struct UsageBucket
@@ -354,6 +407,8 @@ struct UsageBucket
     QDateTime start;
     QDateTime end;
     double value = 0;
+
+    bool operator==(const UsageBucket&) const = default;
 };
 
 struct UsageResult
@@ -366,6 +421,8 @@ struct UsageResult
     double value = 0;
     QList<UsageGroup> groups;
     QList<UsageBucket> series;
+
+    bool operator==(const UsageResult&) const = default;
 };
 
 struct SummaryRow
@@ -373,6 +430,8 @@ struct SummaryRow
     QString customerId;
     QString meterId;
     double value = 0;
+
+    bool operator==(const SummaryRow&) const = default;
 };
 
 struct SummaryPage
@@ -381,6 +440,8 @@ struct SummaryPage
     QDateTime to;
     QList<SummaryRow> data;
     QString nextCursor;
+
+    bool operator==(const SummaryPage&) const = default;
 };
 
 // One invoice CSV row (SPEC §4).
@@ -401,6 +462,8 @@ struct InvoiceLine
     qint64 perUnits = 1;
     Money amount;
     QString currency;
+
+    bool operator==(const InvoiceLine&) const = default;
 };
 
 enum class KeyScope
@@ -422,12 +485,16 @@ struct ApiKey
     QDateTime revokedAt;  // invalid: active
     QDateTime lastUsedAt; // updated at most once a minute
     int rateLimit = 0;    // requests per second; 0: no limit (SPEC: rate limiting is off unless configured per key)
+
+    bool operator==(const ApiKey&) const = default;
 };
 
 struct ApiKeyCreated
 {
     ApiKey key;
     QString secret; // "mlk_<id>_<random>": shown once
+
+    bool operator==(const ApiKeyCreated&) const = default;
 };
 
 struct WebhookEndpoint
@@ -439,6 +506,8 @@ struct WebhookEndpoint
     QString secret; // "whsec_<base64>": only filled when the endpoint is created
     bool disabled = false;
     QDateTime createdAt;
+
+    bool operator==(const WebhookEndpoint&) const = default;
 };
 
 // One HTTP attempt of a delivery: the answer's status (0 when none came), how long it took, what went wrong.
@@ -449,6 +518,8 @@ struct WebhookAttempt
     qint64 durationMs = 0;
     int status = 0;
     QString error;
+
+    bool operator==(const WebhookAttempt&) const = default;
 };
 
 struct WebhookDelivery
@@ -464,6 +535,8 @@ struct WebhookDelivery
     QDateTime nextAttemptAt;
     QDateTime createdAt;
     QList<WebhookAttempt> attemptLog; // oldest first
+
+    bool operator==(const WebhookDelivery&) const = default;
 };
 
 // An entry of the change log that drives incremental sync (GET /v1/changes).
@@ -473,12 +546,16 @@ struct Change
     QString entity; // "customer", "plan", "meter", "limit", "balance"
     QString entityId;
     QString op; // "upsert" or "delete"
+
+    bool operator==(const Change&) const = default;
 };
 
 struct ChangePage
 {
     QList<Change> data;
     qint64 nextCursor = 0;
+
+    bool operator==(const ChangePage&) const = default;
 };
 
 } // namespace Meterline

@@ -10,7 +10,7 @@
 namespace Meterline
 {
 
-// One customer as the Customers page shows it. Built by the sync worker (ui/sync) from core values.
+// One customer as the Customers page shows it. Built by the sync worker (sync/) from core values.
 struct CustomerRow
 {
     Customer customer;

@@ -24,6 +24,7 @@
 #include "models/metersmodel.h"
 #include "models/plansmodel.h"
 #include "models/webhooksmodel.h"
+#include "sync/syncclient.h"
 #include "ui/dashboardsettings.h"
 #include "ui/dialogs/aboutdialog.h"
 #include "ui/dialogs/connectiondialog.h"
@@ -38,7 +39,6 @@
 #include "ui/pages/settingspage.h"
 #include "ui/pages/tablepanel.h"
 #include "ui/pages/webhookspage.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {

@@ -3,8 +3,8 @@
 #include <QList>
 #include <QMainWindow>
 
+#include "sync/synctypes.h"
 #include "ui/pages/pagecontext.h"
-#include "ui/sync/synctypes.h"
 
 class QLabel;
 class QListWidget;

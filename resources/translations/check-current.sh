@@ -3,7 +3,7 @@
 #
 #   check-current.sh LUPDATE PROJECT_DIR TS_FILE... -- LUPDATE_OPTION...
 #
-# Runs lupdate over the dashboard's sources (ui/ without ui/sync, models/, app/: the same rule as
+# Runs lupdate over the dashboard's sources (ui/, models/, app/ and sync/topupflow: the same rule as
 # METERLINE_TR_SOURCES in resources/CMakeLists.txt) into a temporary copy of each .ts file and fails when
 #   - a tr() text of the sources is missing from the committed .ts (someone added or changed a text and did not
 #     update the translations: `cmake --build <build> --target update_translations`, then translate it),
@@ -29,8 +29,8 @@ options=("$@")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-mapfile -t sources < <(cd "$project" && find ui models app -type f \( -name '*.cpp' -o -name '*.h' \) \
-    -not -path 'ui/sync/*' | LC_ALL=C sort)
+mapfile -t sources < <(cd "$project" && find ui models app sync/topupflow.h sync/topupflow.cpp -type f \
+    \( -name '*.cpp' -o -name '*.h' \) | LC_ALL=C sort)
 if [ ${#sources[@]} -eq 0 ]; then
     echo "no sources found under $project" >&2
     exit 2

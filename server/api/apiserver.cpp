@@ -12,15 +12,20 @@
 #include "core/validation.h"
 #include "server/api/errorstatus.h"
 #include "server/api/hotanswers.h"
-#include "server/api/jsoncodec.h"
-#include "server/api/jsonreader.h"
+#include "server/api/hotrequests.h"
 #include "server/api/queryparams.h"
 #include "server/api/ratelimiter.h"
+#include "wire/answers.h"
+#include "wire/jsonreader.h"
+#include "wire/requests.h"
 
 Q_LOGGING_CATEGORY(lcApi, "meterline.server.api", QtInfoMsg)
 
 namespace Meterline::Api
 {
+
+// The JSON of every answer and request body is the wire library's, shared with the dashboard.
+using namespace Meterline::Wire;
 
 namespace
 {
@@ -493,10 +498,7 @@ void ApiServer::addBalanceRoutes()
         auto page = m_service.balances(queryValue(ctx.request.query, QStringLiteral("cursor")), limit.value());
         if (!page.ok())
             return fail(page.error());
-        return json(200,
-                    QJsonObject{{QStringLiteral("data"), toJsonArray(page->data)},
-                                {QStringLiteral("nextCursor"),
-                                 page->nextCursor.isEmpty() ? QJsonValue() : QJsonValue(page->nextCursor)}});
+        return json(200, toJson(page.value()));
     });
     addRoute("GET",
              QStringLiteral("/v1/customers/{id}/balance/transactions"),

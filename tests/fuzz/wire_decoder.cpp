@@ -1,20 +1,21 @@
-// The dashboard's wire decoders (ui/sync/wirecodec) on any bytes parsed as JSON: every decoder of an answer or a
-// request body takes the object (and each list decoder its "data"), the invoice CSV reader and errorFrom the raw
-// bytes. What must hold: no crash and no undefined behaviour on any shape or number; a failure is
-// invalid_request naming a member; where a request body has an encoder (customerBody/customerFrom, planBody,
-// meterBody, limitBody, balanceChangeBody, reserveBody, webhookBody, customerPatchBody, apiKeyBody), a decoded
-// value encoded, sent as compact JSON and decoded again is the same in every member the body carries; decoded
-// invoice lines written again as CSV (InvoiceCsv) read back the same.
+// The wire library's decoders (wire/) on any bytes parsed as JSON: every decoder of an answer or a request body
+// takes the object (and each list decoder its "data"), the invoice CSV reader and errorFrom the raw bytes. What must
+// hold: no crash and no undefined behaviour on any shape or number; a failure is invalid_request naming a member; where
+// a request body has an encoder (customerBody/customerFrom, planBody, meterBody, limitBody, balanceChangeBody,
+// reserveBody, webhookBody, customerPatchBody, apiKeyBody), a decoded value encoded, sent as compact JSON and decoded
+// again is the same in every member the body carries; decoded invoice lines written again as CSV (InvoiceCsv) read back
+// the same.
 
 #include <QJsonDocument>
 #include <cstdint>
 #include <cstdlib>
 
 #include "core/invoicecsv.h"
-#include "ui/sync/wirecodec.h"
+#include "wire/answers.h"
+#include "wire/invoicecsvreader.h"
+#include "wire/requests.h"
 
 using namespace Meterline;
-using namespace Meterline::Dashboard;
 using namespace Qt::StringLiterals;
 
 namespace
@@ -102,7 +103,7 @@ QString carried(const WebhookEndpoint& w)
     return u"%1|%2|%3"_s.arg(
         w.url, w.events.join(u','), w.balanceLowThreshold ? w.balanceLowThreshold->toString() : u"-"_s);
 }
-QString carried(const ApiKey& k)
+QString carried(const Wire::ApiKeyRequest& k)
 {
     return u"%1|%2|%3"_s.arg(k.name, toString(k.scope), QString::number(k.rateLimit));
 }
@@ -140,10 +141,10 @@ void roundTrip(const QJsonObject& o, Result<T> (*decode)(const QJsonObject&), En
                carried(second.value()));
 }
 
-template <typename T> void decodes(const QJsonObject& o, Result<T> (*decode)(const QJsonObject&), QByteArrayView input)
+template <typename T> void decodes(const QJsonObject& o, QByteArrayView input)
 {
-    checkFailure(decode(o), input);
-    checkFailure(Wire::listFrom(o, decode), input);
+    checkFailure(Wire::decode<T>(o), input);
+    checkFailure(Wire::decodeList<T>(o), input);
 }
 
 QString lineText(const InvoiceLine& l)
@@ -182,9 +183,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 
     roundTrip(o, Wire::customerFrom, Wire::customerBody, input);
     roundTrip(o, Wire::customerPatchFrom, Wire::customerPatchBody, input);
-    roundTrip(o, Wire::planFrom, Wire::planBody, input);
-    roundTrip(o, Wire::meterFrom, Wire::meterBody, input);
-    roundTrip(o, Wire::limitFrom, Wire::limitBody, input);
+    roundTrip(
+        o, +[](const QJsonObject& b) { return Wire::planFrom(b); }, Wire::planBody, input);
+    roundTrip(
+        o, +[](const QJsonObject& b) { return Wire::meterFrom(b); }, Wire::meterBody, input);
+    roundTrip(
+        o, +[](const QJsonObject& b) { return Wire::limitFrom(b); }, Wire::limitBody, input);
     roundTrip(
         o,
         Wire::balanceChangeFrom,
@@ -193,25 +197,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     roundTrip(o, Wire::reserveFrom, Wire::reserveBody, input);
     roundTrip(o, Wire::webhookFrom, Wire::webhookBody, input);
     roundTrip(
-        o, Wire::apiKeyFrom, [](const ApiKey& k) { return Wire::apiKeyBody(k.name, k.scope, k.rateLimit); }, input);
+        o,
+        Wire::apiKeyRequestFrom,
+        [](const Wire::ApiKeyRequest& k) { return Wire::apiKeyBody(k.name, k.scope, k.rateLimit); },
+        input);
 
-    decodes(o, Wire::balanceFrom, input);
-    decodes(o, Wire::transactionFrom, input);
-    decodes(o, Wire::balanceChangeResultFrom, input);
-    decodes(o, Wire::eventFrom, input);
-    decodes(o, Wire::eventPageFrom, input);
-    decodes(o, Wire::ledgerPageFrom, input);
-    decodes(o, Wire::balancePageFrom, input);
-    decodes(o, Wire::usageFrom, input);
-    decodes(o, Wire::summaryPageFrom, input);
-    decodes(o, Wire::checkFrom, input);
-    decodes(o, Wire::apiKeyCreatedFrom, input);
-    decodes(o, Wire::deliveryFrom, input);
-    decodes(o, Wire::changePageFrom, input);
-    decodes(o, Wire::customerFrom, input);
-    decodes(o, Wire::planFrom, input);
-    decodes(o, Wire::meterFrom, input);
-    decodes(o, Wire::limitFrom, input);
-    decodes(o, Wire::webhookFrom, input);
+    decodes<Customer>(o, input);
+    decodes<Plan>(o, input);
+    decodes<Price>(o, input);
+    decodes<Meter>(o, input);
+    decodes<Limit>(o, input);
+    decodes<Event>(o, input);
+    decodes<RecordResult>(o, input);
+    decodes<BatchResult>(o, input);
+    decodes<Balance>(o, input);
+    decodes<BalancePage>(o, input);
+    decodes<LedgerTransaction>(o, input);
+    decodes<BalanceChangeResult>(o, input);
+    decodes<EventPage>(o, input);
+    decodes<LedgerPage>(o, input);
+    decodes<UsageResult>(o, input);
+    decodes<SummaryPage>(o, input);
+    decodes<Reservation>(o, input);
+    decodes<LimitStatus>(o, input);
+    decodes<CheckResult>(o, input);
+    decodes<ApiKey>(o, input);
+    decodes<ApiKeyCreated>(o, input);
+    decodes<WebhookEndpoint>(o, input);
+    decodes<WebhookDelivery>(o, input);
+    decodes<WebhookAttempt>(o, input);
+    decodes<Change>(o, input);
+    decodes<ChangePage>(o, input);
     return 0;
 }

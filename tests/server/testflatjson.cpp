@@ -8,11 +8,14 @@
 #include <QTest>
 
 #include "server/api/flatjson.h"
-#include "server/api/jsoncodec.h"
-#include "server/api/jsonreader.h"
+#include "server/api/hotrequests.h"
+#include "wire/answers.h"
+#include "wire/jsonreader.h"
+#include "wire/requests.h"
 
 using namespace Meterline;
 using namespace Meterline::Api;
+using namespace Meterline::Wire;
 
 namespace
 {

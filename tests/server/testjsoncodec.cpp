@@ -12,12 +12,16 @@
 
 #include "server/api/errorstatus.h"
 #include "server/api/hotanswers.h"
-#include "server/api/jsoncodec.h"
-#include "server/api/jsonreader.h"
+#include "server/api/hotrequests.h"
 #include "server/api/jsonwriter.h"
+#include "wire/answers.h"
+#include "wire/jsonreader.h"
+#include "wire/jsonvalues.h"
+#include "wire/requests.h"
 
 using namespace Meterline;
 using namespace Meterline::Api;
+using namespace Meterline::Wire;
 using namespace Qt::StringLiterals;
 
 namespace

@@ -15,8 +15,8 @@
 #include <functional>
 
 #include "core/demodata.h"
+#include "sync/syncclient.h"
 #include "tests/testsupport.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline::Testing
 {

@@ -14,9 +14,9 @@
 #include "models/limitsmodel.h"
 #include "models/metersmodel.h"
 #include "models/plansmodel.h"
+#include "sync/progressdevice.h"
+#include "sync/topupflow.h"
 #include "synctestsupport.h"
-#include "ui/dialogs/topupflow.h"
-#include "ui/sync/progressdevice.h"
 
 using namespace Meterline;
 using namespace Meterline::Dashboard;

@@ -13,8 +13,8 @@
 #include "models/eventsmodel.h"
 #include "models/metersmodel.h"
 #include "models/plansmodel.h"
+#include "sync/topupflow.h"
 #include "synctestsupport.h"
-#include "ui/dialogs/topupflow.h"
 
 using namespace Meterline;
 using namespace Meterline::Dashboard;

@@ -2,9 +2,9 @@
 #include <QPushButton>
 #include <QTest>
 
+#include "sync/topupflow.h"
 #include "tests/ui/uitestsupport.h"
 #include "ui/dialogs/topupdialog.h"
-#include "ui/dialogs/topupflow.h"
 #include "ui/pages/customeractions.h"
 
 using namespace Meterline;

@@ -13,10 +13,10 @@
 #include "core/database.h"
 #include "core/demodata.h"
 #include "core/service.h"
+#include "sync/syncclient.h"
 #include "tests/testsupport.h"
 #include "ui/dashboardsettings.h"
 #include "ui/mainwindow.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline::Testing
 {

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "sync/synctypes.h"
 #include "ui/dialogs/formdialog.h"
-#include "ui/sync/synctypes.h"
 
 class QButtonGroup;
 class QLineEdit;

@@ -9,8 +9,8 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
+#include "sync/topupflow.h"
 #include "ui/charts/chartpalette.h"
-#include "ui/dialogs/topupflow.h"
 
 namespace Meterline
 {

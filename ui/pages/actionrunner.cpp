@@ -2,7 +2,7 @@
 
 #include <QMessageBox>
 
-#include "ui/sync/syncclient.h"
+#include "sync/syncclient.h"
 
 namespace Meterline
 {

@@ -5,7 +5,7 @@
 #include <QPointer>
 #include <functional>
 
-#include "ui/sync/synctypes.h"
+#include "sync/synctypes.h"
 
 class QWidget;
 

@@ -6,6 +6,7 @@
 
 #include "models/apikeysmodel.h"
 #include "models/balancesmodel.h"
+#include "sync/syncclient.h"
 #include "ui/dashboardsettings.h"
 #include "ui/delegates/moneydelegate.h"
 #include "ui/dialogs/apikeyeditor.h"
@@ -13,7 +14,6 @@
 #include "ui/pages/actionrunner.h"
 #include "ui/pages/customeractions.h"
 #include "ui/pages/tablepanel.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {

@@ -18,10 +18,10 @@
 
 #include "core/periods.h"
 #include "models/invoicelinesmodel.h"
+#include "sync/syncclient.h"
 #include "ui/dashboardsettings.h"
 #include "ui/delegates/moneydelegate.h"
 #include "ui/pages/tablepanel.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {

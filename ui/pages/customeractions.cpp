@@ -4,14 +4,14 @@
 
 #include "models/balancesmodel.h"
 #include "models/customersmodel.h"
+#include "sync/syncclient.h"
+#include "sync/topupflow.h"
 #include "ui/dialogs/customereditor.h"
 #include "ui/dialogs/limiteditor.h"
 #include "ui/dialogs/reservedialog.h"
 #include "ui/dialogs/topupdialog.h"
-#include "ui/dialogs/topupflow.h"
 #include "ui/pages/actionrunner.h"
 #include "ui/pages/page.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {

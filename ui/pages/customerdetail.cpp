@@ -15,6 +15,7 @@
 #include "models/ledgermodel.h"
 #include "models/limitstatusmodel.h"
 #include "models/metersmodel.h"
+#include "sync/syncclient.h"
 #include "ui/charts/rankingchart.h"
 #include "ui/dashboardsettings.h"
 #include "ui/delegates/moneydelegate.h"
@@ -22,7 +23,6 @@
 #include "ui/pages/customeractions.h"
 #include "ui/pages/tablepanel.h"
 #include "ui/pages/usagepanel.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {

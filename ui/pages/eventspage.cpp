@@ -15,9 +15,9 @@
 
 #include "models/customersmodel.h"
 #include "models/eventsmodel.h"
+#include "sync/syncclient.h"
 #include "ui/dialogs/formdialog.h"
 #include "ui/pages/tablepanel.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {

@@ -17,13 +17,13 @@
 #include "models/customersmodel.h"
 #include "models/displayformat.h"
 #include "models/metersmodel.h"
+#include "sync/syncclient.h"
 #include "ui/charts/rankingchart.h"
 #include "ui/dashboardsettings.h"
 #include "ui/delegates/moneydelegate.h"
 #include "ui/delegates/progressdelegate.h"
 #include "ui/pages/tablepanel.h"
 #include "ui/pages/usagepanel.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {

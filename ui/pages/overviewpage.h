@@ -1,8 +1,8 @@
 #pragma once
 
+#include "sync/synctypes.h"
 #include "ui/pages/page.h"
 #include "ui/pages/pagecontext.h"
-#include "ui/sync/synctypes.h"
 
 class QGridLayout;
 class QLabel;

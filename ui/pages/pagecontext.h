@@ -2,7 +2,7 @@
 
 #include <QList>
 
-#include "ui/sync/syncclient.h"
+#include "sync/syncclient.h"
 
 namespace Meterline
 {

@@ -8,13 +8,13 @@
 #include "models/limitsmodel.h"
 #include "models/metersmodel.h"
 #include "models/plansmodel.h"
+#include "sync/syncclient.h"
 #include "ui/dialogs/limiteditor.h"
 #include "ui/dialogs/metereditor.h"
 #include "ui/dialogs/planeditor.h"
 #include "ui/pages/actionrunner.h"
 #include "ui/pages/customeractions.h"
 #include "ui/pages/tablepanel.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {

@@ -8,8 +8,8 @@
 #include <QVBoxLayout>
 
 #include "models/metersmodel.h"
+#include "sync/syncclient.h"
 #include "ui/charts/usagechart.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {

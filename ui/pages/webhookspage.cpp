@@ -8,11 +8,11 @@
 
 #include "models/webhookdeliveriesmodel.h"
 #include "models/webhooksmodel.h"
+#include "sync/syncclient.h"
 #include "ui/dialogs/secretdialog.h"
 #include "ui/dialogs/webhookeditor.h"
 #include "ui/pages/actionrunner.h"
 #include "ui/pages/tablepanel.h"
-#include "ui/sync/syncclient.h"
 
 namespace Meterline
 {

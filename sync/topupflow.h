@@ -4,7 +4,7 @@
 #include <QString>
 
 #include "core/money.h"
-#include "ui/sync/synctypes.h"
+#include "sync/synctypes.h"
 
 namespace Meterline::Dashboard
 {

@@ -7,7 +7,7 @@
 #include "core/result.h"
 #include "core/types.h"
 #include "models/eventsmodel.h"
-#include "ui/sync/synctypes.h"
+#include "sync/synctypes.h"
 
 namespace Meterline::Dashboard
 {

@@ -1,4 +1,4 @@
-#include "ui/sync/actionqueue.h"
+#include "sync/actionqueue.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,4 +1,4 @@
-#include "server/api/jsonreader.h"
+#include "wire/jsonreader.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -6,7 +6,7 @@
 
 #include "core/periods.h"
 
-namespace Meterline::Api
+namespace Meterline::Wire
 {
 
 namespace
@@ -309,4 +309,4 @@ std::optional<JsonReader> JsonReader::element(const QString& key, const QJsonArr
     return JsonReader(e.toObject(), at);
 }
 
-} // namespace Meterline::Api
+} // namespace Meterline::Wire

@@ -22,7 +22,7 @@
 #include "core/money.h"
 #include "core/result.h"
 
-namespace Meterline::Api
+namespace Meterline::Wire
 {
 
 // The body of a POST/PUT/PATCH as a JSON object. An empty body, text that is not JSON ("body is not valid
@@ -99,4 +99,4 @@ private:
     std::optional<Error> m_error;
 };
 
-} // namespace Meterline::Api
+} // namespace Meterline::Wire

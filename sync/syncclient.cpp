@@ -1,4 +1,4 @@
-#include "ui/sync/syncclient.h"
+#include "sync/syncclient.h"
 
 #include <QUuid>
 
@@ -8,8 +8,10 @@
 #include "models/metersmodel.h"
 #include "models/plansmodel.h"
 #include "models/webhooksmodel.h"
-#include "ui/sync/syncworker.h"
-#include "ui/sync/wirecodec.h"
+#include "sync/syncworker.h"
+#include "wire/answers.h"
+#include "wire/invoicecsvreader.h"
+#include "wire/requests.h"
 
 namespace Meterline::Dashboard
 {

@@ -11,9 +11,9 @@
 #include "models/balancesmodel.h"
 #include "models/customersmodel.h"
 #include "models/eventsmodel.h"
-#include "ui/sync/actionqueue.h"
-#include "ui/sync/datasource.h"
-#include "ui/sync/synctypes.h"
+#include "sync/actionqueue.h"
+#include "sync/datasource.h"
+#include "sync/synctypes.h"
 
 namespace Meterline::Dashboard
 {

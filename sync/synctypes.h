@@ -1,6 +1,6 @@
 #pragma once
 
-// The plain values that travel between the dashboard's GUI thread and its I/O worker (ui/sync).
+// The plain values that travel between the dashboard's GUI thread and its I/O worker (sync/).
 
 #include <QDateTime>
 #include <QJsonObject>

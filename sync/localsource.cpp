@@ -1,10 +1,12 @@
-#include "ui/sync/localsource.h"
+#include "sync/localsource.h"
 
 #include "core/database.h"
 #include "core/demodata.h"
 #include "core/service.h"
-#include "ui/sync/progressdevice.h"
-#include "ui/sync/wirecodec.h"
+#include "sync/progressdevice.h"
+#include "wire/answers.h"
+#include "wire/invoicecsvreader.h"
+#include "wire/requests.h"
 
 namespace Meterline::Dashboard
 {

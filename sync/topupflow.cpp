@@ -1,8 +1,8 @@
-#include "ui/dialogs/topupflow.h"
+#include "sync/topupflow.h"
 
 #include <QUuid>
 
-#include "ui/sync/syncclient.h"
+#include "sync/syncclient.h"
 
 namespace Meterline::Dashboard
 {

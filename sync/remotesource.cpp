@@ -1,4 +1,4 @@
-#include "ui/sync/remotesource.h"
+#include "sync/remotesource.h"
 
 #include <QBuffer>
 #include <QEventLoop>
@@ -9,7 +9,9 @@
 #include <QTimer>
 
 #include "core/periods.h"
-#include "ui/sync/wirecodec.h"
+#include "wire/answers.h"
+#include "wire/invoicecsvreader.h"
+#include "wire/requests.h"
 
 namespace Meterline::Dashboard
 {
@@ -46,12 +48,12 @@ template <typename T> Result<T> decode(const Result<QJsonObject>& json, Result<T
     return from(json.value());
 }
 
-template <typename T>
-Result<QList<T>> decodeList(const Result<QJsonObject>& json, Result<T> (*from)(const QJsonObject&))
+// {data: [...]} of a list route.
+template <typename T> Result<QList<T>> decodeList(const Result<QJsonObject>& json)
 {
     if (!json.ok())
         return json.error();
-    return Wire::listFrom(json.value(), from);
+    return Wire::decodeList<T>(json.value());
 }
 
 template <typename T>
@@ -216,14 +218,14 @@ Result<ChangePage> RemoteSource::changes(qint64 since, int limit)
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("since"), QString::number(since));
     q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
-    return decode(getJson(QStringLiteral("/v1/changes"), q), Wire::changePageFrom);
+    return decode(getJson(QStringLiteral("/v1/changes"), q), Wire::decode<ChangePage>);
 }
 
 Result<qint64> RemoteSource::latestChange()
 {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("since"), QStringLiteral("latest"));
-    auto page = decode(getJson(QStringLiteral("/v1/changes"), q), Wire::changePageFrom);
+    auto page = decode(getJson(QStringLiteral("/v1/changes"), q), Wire::decode<ChangePage>);
     if (!page.ok())
         return page.error();
     return page->nextCursor;
@@ -231,32 +233,32 @@ Result<qint64> RemoteSource::latestChange()
 
 Result<QList<Customer>> RemoteSource::customers()
 {
-    return decodeList(getJson(QStringLiteral("/v1/customers")), Wire::customerFrom);
+    return decodeList<Customer>(getJson(QStringLiteral("/v1/customers")));
 }
 
 Result<Customer> RemoteSource::customer(const QString& id)
 {
-    return decode(getJson(QStringLiteral("/v1/customers/") + segment(id)), Wire::customerFrom);
+    return decode(getJson(QStringLiteral("/v1/customers/") + segment(id)), Wire::decode<Customer>);
 }
 
 Result<QList<Plan>> RemoteSource::plans()
 {
-    return decodeList(getJson(QStringLiteral("/v1/plans")), Wire::planFrom);
+    return decodeList<Plan>(getJson(QStringLiteral("/v1/plans")));
 }
 
 Result<QList<Meter>> RemoteSource::meters()
 {
-    return decodeList(getJson(QStringLiteral("/v1/meters")), Wire::meterFrom);
+    return decodeList<Meter>(getJson(QStringLiteral("/v1/meters")));
 }
 
 Result<QList<Limit>> RemoteSource::limits()
 {
-    return decodeList(getJson(QStringLiteral("/v1/limits")), Wire::limitFrom);
+    return decodeList<Limit>(getJson(QStringLiteral("/v1/limits")));
 }
 
 Result<Balance> RemoteSource::balance(const QString& customerId)
 {
-    return decode(getJson(QStringLiteral("/v1/customers/%1/balance").arg(segment(customerId))), Wire::balanceFrom);
+    return decode(getJson(QStringLiteral("/v1/customers/%1/balance").arg(segment(customerId))), Wire::decode<Balance>);
 }
 
 Result<BalancePage> RemoteSource::balances(const QString& cursor, int limit)
@@ -265,17 +267,17 @@ Result<BalancePage> RemoteSource::balances(const QString& cursor, int limit)
     q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
     if (!cursor.isEmpty())
         q.addQueryItem(QStringLiteral("cursor"), QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
-    return decode(getJson(QStringLiteral("/v1/balances"), q), Wire::balancePageFrom);
+    return decode(getJson(QStringLiteral("/v1/balances"), q), Wire::decode<BalancePage>);
 }
 
 Result<QList<ApiKey>> RemoteSource::apiKeys()
 {
-    return decodeList(getJson(QStringLiteral("/v1/api-keys")), Wire::apiKeyFrom);
+    return decodeList<ApiKey>(getJson(QStringLiteral("/v1/api-keys")));
 }
 
 Result<QList<WebhookEndpoint>> RemoteSource::webhooks()
 {
-    return decodeList(getJson(QStringLiteral("/v1/webhooks")), Wire::webhookFrom);
+    return decodeList<WebhookEndpoint>(getJson(QStringLiteral("/v1/webhooks")));
 }
 
 Result<TimeRange> RemoteSource::resolvePeriod(NamedPeriod period)
@@ -294,7 +296,7 @@ RemoteSource::usageSummary(const TimeRange& range, const QString& customerId, co
     if (!cursor.isEmpty())
         q.addQueryItem(QStringLiteral("cursor"), QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
     q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
-    return decode(getJson(QStringLiteral("/v1/usage/summary"), q), Wire::summaryPageFrom);
+    return decode(getJson(QStringLiteral("/v1/usage/summary"), q), Wire::decode<SummaryPage>);
 }
 
 Result<UsageResult> RemoteSource::usage(const UsageQuery& query)
@@ -311,7 +313,8 @@ Result<UsageResult> RemoteSource::usage(const UsageQuery& query)
     if (query.window)
         q.addQueryItem(QStringLiteral("window"), toString(*query.window));
     addFilters(q, query.filters);
-    return decode(getJson(QStringLiteral("/v1/meters/%1/usage").arg(segment(query.meterId)), q), Wire::usageFrom);
+    return decode(getJson(QStringLiteral("/v1/meters/%1/usage").arg(segment(query.meterId)), q),
+                  Wire::decode<UsageResult>);
 }
 
 Result<EventPage> RemoteSource::events(const EventQuery& query)
@@ -329,7 +332,7 @@ Result<EventPage> RemoteSource::events(const EventQuery& query)
     q.addQueryItem(QStringLiteral("limit"), QString::number(query.limit));
     if (!query.cursor.isEmpty())
         q.addQueryItem(QStringLiteral("cursor"), QString::fromLatin1(QUrl::toPercentEncoding(query.cursor)));
-    return decode(getJson(QStringLiteral("/v1/events"), q), Wire::eventPageFrom);
+    return decode(getJson(QStringLiteral("/v1/events"), q), Wire::decode<EventPage>);
 }
 
 Result<QList<InvoiceLine>> RemoteSource::invoiceLines(const TimeRange& range)
@@ -349,7 +352,7 @@ Result<LedgerPage> RemoteSource::transactions(const QString& customerId, const Q
     if (!cursor.isEmpty())
         q.addQueryItem(QStringLiteral("cursor"), QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
     return decode(getJson(QStringLiteral("/v1/customers/%1/balance/transactions").arg(segment(customerId)), q),
-                  Wire::ledgerPageFrom);
+                  Wire::decode<LedgerPage>);
 }
 
 Result<CheckResult> RemoteSource::check(const CheckRequest& request)
@@ -357,15 +360,15 @@ Result<CheckResult> RemoteSource::check(const CheckRequest& request)
     QJsonObject body{{QStringLiteral("customerId"), request.customerId}};
     if (!request.meterId.isEmpty())
         body.insert(QStringLiteral("meterId"), request.meterId);
-    return decode(sendJson("POST", QStringLiteral("/v1/limits/check"), body, m_timeoutMs), Wire::checkFrom);
+    return decode(sendJson("POST", QStringLiteral("/v1/limits/check"), body, m_timeoutMs), Wire::decode<CheckResult>);
 }
 
 Result<QList<WebhookDelivery>> RemoteSource::deliveries(const QString& webhookId, int limit)
 {
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
-    return decodeList(getJson(QStringLiteral("/v1/webhooks/%1/deliveries").arg(segment(webhookId)), q),
-                      Wire::deliveryFrom);
+    return decodeList<WebhookDelivery>(
+        getJson(QStringLiteral("/v1/webhooks/%1/deliveries").arg(segment(webhookId)), q));
 }
 
 Result<ActionResult> RemoteSource::perform(const QueuedAction& action)
@@ -376,46 +379,46 @@ Result<ActionResult> RemoteSource::perform(const QueuedAction& action)
     const auto call = [&](const QByteArray& method, const QString& path) { return sendJson(method, path, p, timeout); };
     switch (action.kind) {
     case ActionKind::CreateCustomer:
-        return asAction(call("POST", QStringLiteral("/v1/customers")), Wire::customerFrom);
+        return asAction(call("POST", QStringLiteral("/v1/customers")), Wire::decode<Customer>);
     case ActionKind::UpdateCustomer:
-        return asAction(call("PATCH", QStringLiteral("/v1/customers/") + id), Wire::customerFrom);
+        return asAction(call("PATCH", QStringLiteral("/v1/customers/") + id), Wire::decode<Customer>);
     case ActionKind::CreatePlan:
-        return asAction(call("POST", QStringLiteral("/v1/plans")), Wire::planFrom);
+        return asAction(call("POST", QStringLiteral("/v1/plans")), Wire::decode<Plan>);
     case ActionKind::ReplacePlan:
-        return asAction(call("PUT", QStringLiteral("/v1/plans/") + id), Wire::planFrom);
+        return asAction(call("PUT", QStringLiteral("/v1/plans/") + id), Wire::decode<Plan>);
     case ActionKind::CreateMeter:
-        return asAction(call("POST", QStringLiteral("/v1/meters")), Wire::meterFrom);
+        return asAction(call("POST", QStringLiteral("/v1/meters")), Wire::decode<Meter>);
     case ActionKind::ReplaceMeter:
-        return asAction(call("PUT", QStringLiteral("/v1/meters/") + id), Wire::meterFrom);
+        return asAction(call("PUT", QStringLiteral("/v1/meters/") + id), Wire::decode<Meter>);
     case ActionKind::CreateLimit:
-        return asAction(call("POST", QStringLiteral("/v1/limits")), Wire::limitFrom);
+        return asAction(call("POST", QStringLiteral("/v1/limits")), Wire::decode<Limit>);
     case ActionKind::ReplaceLimit:
-        return asAction(call("PUT", QStringLiteral("/v1/limits/") + id), Wire::limitFrom);
+        return asAction(call("PUT", QStringLiteral("/v1/limits/") + id), Wire::decode<Limit>);
     case ActionKind::DeleteLimit:
         return asEmptyAction(call("DELETE", QStringLiteral("/v1/limits/") + id));
     case ActionKind::Credit:
         return asAction(call("POST", QStringLiteral("/v1/customers/%1/balance/credit").arg(id)),
-                        Wire::balanceChangeResultFrom);
+                        Wire::decode<BalanceChangeResult>);
     case ActionKind::Debit:
         return asAction(call("POST", QStringLiteral("/v1/customers/%1/balance/debit").arg(id)),
-                        Wire::balanceChangeResultFrom);
+                        Wire::decode<BalanceChangeResult>);
     case ActionKind::SetReserve:
-        return asAction(call("PUT", QStringLiteral("/v1/customers/%1/balance/reserve").arg(id)), Wire::balanceFrom);
+        return asAction(call("PUT", QStringLiteral("/v1/customers/%1/balance/reserve").arg(id)), Wire::decode<Balance>);
     case ActionKind::CreateApiKey:
-        return asAction(call("POST", QStringLiteral("/v1/api-keys")), Wire::apiKeyCreatedFrom);
+        return asAction(call("POST", QStringLiteral("/v1/api-keys")), Wire::decode<ApiKeyCreated>);
     case ActionKind::RevokeApiKey:
         return asEmptyAction(call("DELETE", QStringLiteral("/v1/api-keys/") + id));
     case ActionKind::CreateWebhook:
-        return asAction(call("POST", QStringLiteral("/v1/webhooks")), Wire::webhookFrom);
+        return asAction(call("POST", QStringLiteral("/v1/webhooks")), Wire::decode<WebhookEndpoint>);
     case ActionKind::DeleteWebhook:
         return asEmptyAction(call("DELETE", QStringLiteral("/v1/webhooks/") + id));
     case ActionKind::TestWebhook:
-        return asAction(call("POST", QStringLiteral("/v1/webhooks/%1/test").arg(id)), Wire::deliveryFrom);
+        return asAction(call("POST", QStringLiteral("/v1/webhooks/%1/test").arg(id)), Wire::decode<WebhookDelivery>);
     case ActionKind::RetryDelivery:
         return asAction(call("POST",
                              QStringLiteral("/v1/webhooks/%1/deliveries/%2/retry")
                                  .arg(segment(p.value(QStringLiteral("webhookId")).toString()), id)),
-                        Wire::deliveryFrom);
+                        Wire::decode<WebhookDelivery>);
     }
     return Error::invalid(QStringLiteral("unknown action"));
 }

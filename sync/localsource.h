@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "ui/sync/datasource.h"
+#include "sync/datasource.h"
 
 namespace Meterline
 {

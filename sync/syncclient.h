@@ -13,7 +13,7 @@
 #include "models/balancesmodel.h"
 #include "models/customersmodel.h"
 #include "models/eventsmodel.h"
-#include "ui/sync/synctypes.h"
+#include "sync/synctypes.h"
 
 namespace Meterline
 {

@@ -1,4 +1,4 @@
-#include "ui/sync/progressdevice.h"
+#include "sync/progressdevice.h"
 
 namespace Meterline::Dashboard
 {

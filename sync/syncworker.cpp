@@ -1,4 +1,4 @@
-#include "ui/sync/syncworker.h"
+#include "sync/syncworker.h"
 
 #include <QLoggingCategory>
 #include <QSaveFile>
@@ -6,9 +6,11 @@
 #include <algorithm>
 
 #include "core/limitoverview.h"
-#include "ui/sync/localsource.h"
-#include "ui/sync/remotesource.h"
-#include "ui/sync/wirecodec.h"
+#include "sync/localsource.h"
+#include "sync/remotesource.h"
+#include "wire/answers.h"
+#include "wire/invoicecsvreader.h"
+#include "wire/requests.h"
 
 Q_LOGGING_CATEGORY(lcSync, "meterline.dashboard.sync", QtInfoMsg)
 

@@ -4,7 +4,7 @@
 #include <QUrlQuery>
 #include <memory>
 
-#include "ui/sync/datasource.h"
+#include "sync/datasource.h"
 
 class QNetworkAccessManager;
 
