@@ -4,6 +4,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QPersistentModelIndex>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTest>
@@ -89,6 +90,7 @@ private slots:
     void delta_keepsPersistentIndexesOfUntouchedRows();
     void delta_unchangedRowEmitsNothing();
     void rawRole_sortsMoneyAsMicrosAndUsageAsNumbers();
+    void streamedRows_keepASortedFilteredViewCorrect();
     void customers_healthAndProgressRoles();
     void limitStatus_progressIsUsedOverLimit();
     void paged_fetchMoreAsksOncePerPageUntilTheLastPage();
@@ -303,6 +305,85 @@ void TestDashboardModels::rawRole_sortsMoneyAsMicrosAndUsageAsNumbers()
     QCOMPARE(proxy.index(0, CustomersModel::IdColumn).data().toString(), u"a"_s);
     QCOMPARE(proxy.index(1, CustomersModel::UsageColumn).data().toString(), u"1,000"_s);
     QCOMPARE(model.index(0, CustomersModel::BalanceColumn).data().toString(), u"10.00"_s);
+}
+
+// A first sync streams its rows in slices (a reset, then appends: SyncWorker's SliceRows), and the user may have
+// sorted and filtered the view already: after every slice, and after a later update that moves rows, the proxy
+// holds exactly the delivered rows that pass the filter, in the sorted order.
+void TestDashboardModels::streamedRows_keepASortedFilteredViewCorrect()
+{
+    constexpr int Rows = 10'000;
+    constexpr int Slice = 2'000;
+    QList<CustomerRow> rows;
+    rows.reserve(Rows);
+    for (int i = 0; i < Rows; ++i) {
+        // Ids out of order, usage values with ties, as a real store gives them.
+        const int n = int((qint64(i) * 7919) % Rows);
+        rows << customerRow(u"cus_%1"_s.arg(n, 5, 10, QChar(u'0')), double((n * 37) % 1000), n * 1000);
+    }
+    CustomersModel model;
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setSortRole(RawRole);
+    proxy.setDynamicSortFilter(true);
+    proxy.setFilterKeyColumn(CustomersModel::IdColumn);
+    proxy.setFilterRegularExpression(QRegularExpression(u"7"_s));
+    proxy.sort(CustomersModel::UsageColumn, Qt::DescendingOrder);
+
+    // What the view must show of these rows: those whose id has a 7, by usage, highest first.
+    const auto checkView = [&](const QList<CustomerRow>& delivered) {
+        QMultiMap<double, QString> expected;
+        for (const CustomerRow& r : delivered) {
+            if (r.customer.id.contains(u'7'))
+                expected.insert(r.monthUsage.value(u"llm-tokens"_s), r.customer.id);
+        }
+        if (proxy.rowCount() != expected.size()) {
+            qWarning("view has %d rows, expected %d", proxy.rowCount(), int(expected.size()));
+            return false;
+        }
+        QSet<QString> seen;
+        double previous = std::numeric_limits<double>::infinity();
+        for (int row = 0; row < proxy.rowCount(); ++row) {
+            const QString id = proxy.index(row, CustomersModel::IdColumn).data().toString();
+            const double usage = proxy.index(row, CustomersModel::UsageColumn).data(RawRole).toDouble();
+            if (!id.contains(u'7') || usage > previous || !expected.contains(usage, id)) {
+                qWarning("row %d (%s, %g) is out of place", row, qPrintable(id), usage);
+                return false;
+            }
+            seen.insert(id);
+            previous = usage;
+        }
+        return seen.size() == expected.size();
+    };
+
+    QList<CustomerRow> delivered;
+    for (int first = 0; first < Rows; first += Slice) {
+        const QList<CustomerRow> slice = rows.mid(first, Slice);
+        model.applyDelta(RowDelta<CustomerRow>{first == 0, slice, {}});
+        delivered << slice;
+        QVERIFY2(checkView(delivered), qPrintable(u"after the slice at %1"_s.arg(first)));
+    }
+
+    // A later sync: some customers' usage moves (up and down), some leave, one arrives.
+    RowDelta<CustomerRow> update;
+    for (int i = 0; i < Rows; i += 97) {
+        CustomerRow moved = delivered.at(i);
+        moved.monthUsage.insert(u"llm-tokens"_s, double((i * 13) % 1500));
+        update.upserts << moved;
+        delivered[i] = moved;
+    }
+    for (int i = 50; i < Rows; i += 1000)
+        update.removed << delivered.at(i).customer.id;
+    update.upserts << customerRow(u"cus_77777"_s, 5000, 0);
+    model.applyDelta(update);
+    QList<CustomerRow> after;
+    for (const CustomerRow& r : std::as_const(delivered)) {
+        if (!update.removed.contains(r.customer.id))
+            after << r;
+    }
+    after << update.upserts.last();
+    QVERIFY(checkView(after));
+    QCOMPARE(proxy.index(0, CustomersModel::IdColumn).data().toString(), u"cus_77777"_s);
 }
 
 void TestDashboardModels::customers_healthAndProgressRoles()
