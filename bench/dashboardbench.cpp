@@ -1,7 +1,9 @@
 // Meterline dashboard benchmark (bench/README.md): the dashboard's data side on a large store.
 //   - first sync of every customer (default 100,000) through SyncClient, local (core on the worker's own
 //     connection) and remote (a meterline-server process over HTTP): time to the first syncFinished;
-//   - an incremental sync after one change;
+//   - the first paint (the first customer rows in the model) and incremental syncs after usage moved for
+//     1, 100 and 10,000 customers (one event each, recorded by another client);
+//   - the dashboard process's peak memory (VmHWM, reset before each source's run);
 //   - the Events page over the stored events (default 10,000,000): first page and fetchMore times;
 //   - the longest stall of the GUI thread meanwhile, measured by a 5 ms QTimer heartbeat on the GUI thread
 //     (the deltas are applied to real models there, so model work is in the figure).
@@ -11,6 +13,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QProcess>
@@ -175,24 +178,77 @@ void seed(Service& service, int customers, qint64 events)
     note(u"seeded %1 events in %2 s"_s.arg(events).arg(t.elapsed() / 1000.0));
 }
 
+// Peak resident memory of this process since the last reset (Linux VmHWM), in MiB.
+qint64 peakMemoryMiB()
+{
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
+    }
+    return -1;
+}
+
+// Starts the peak over again (writing 5 to clear_refs resets VmHWM to the current size).
+void resetPeakMemory()
+{
+    QFile refs(u"/proc/self/clear_refs"_s);
+    if (refs.open(QIODevice::WriteOnly))
+        refs.write("5");
+}
+
+// One timed sync: wall time and the longest GUI-thread gap.
+struct Timed
+{
+    qint64 ms = 0;
+    qint64 stallMs = 0;
+};
+
 struct SyncFigures
 {
-    qint64 firstSyncMs = 0;
+    qint64 firstPaintMs = 0; // open() to the first customer rows in the model
+    qint64 firstSyncMs = 0;  // open() to the first syncFinished
     qint64 firstStallMs = 0;
-    qint64 firstUpdateMs = 0; // the longest single model update (applyDelta) on the GUI thread
-    qint64 incrementalMs = 0;
-    qint64 incrementalStallMs = 0;
+    qint64 firstUpdateMs = 0;             // the longest single model update (applyDelta) on the GUI thread
+    QList<QPair<int, Timed>> incremental; // changed customers -> the sync after
+    qint64 peakMiB = 0;
     int rows = 0;
 };
 
-SyncFigures measureSync(const ConnectionSpec& spec, Service& other)
+// One event each for `count` customers spread over the store (a different set each call).
+void recordForCustomers(Service& other, int customers, int count, int round)
 {
+    QList<EventInput> batch;
+    for (int i = 0; i < count; ++i) {
+        const int n = int((qint64(i) * customers / count + round * 7) % customers);
+        EventInput e;
+        e.customerId = u"cust-%1"_s.arg(n, 6, 10, QChar(u'0'));
+        e.eventType = u"llm.completion"_s;
+        e.value = 500;
+        e.dimensions = {{u"model"_s, u"gpt-4o"_s}};
+        batch << e;
+        if (batch.size() == 10'000) {
+            must(other.recordBatch(batch), u"events"_s);
+            batch.clear();
+        }
+    }
+    if (!batch.isEmpty())
+        must(other.recordBatch(batch), u"events"_s);
+}
+
+SyncFigures measureSync(const ConnectionSpec& spec, Service& other, int storedCustomers)
+{
+    resetPeakMemory();
     SyncClient client;
     CustomersModel customers;
     PlansModel plans;
     MetersModel meters;
     BalancesModel balances;
     client.bindModels({nullptr, &plans, &meters, nullptr, nullptr});
+    SyncFigures f;
+    QElapsedTimer t;
     // The customer and balance deltas are applied here, timed: the GUI thread's own work per update.
     qint64 longestUpdate = 0;
     QObject::connect(&client, &SyncClient::customersSynced, &customers, [&](const RowDelta<CustomerRow>& delta) {
@@ -200,6 +256,8 @@ SyncFigures measureSync(const ConnectionSpec& spec, Service& other)
         update.start();
         customers.applyDelta(delta);
         longestUpdate = std::max(longestUpdate, update.elapsed());
+        if (f.firstPaintMs == 0 && customers.rowCount() > 0)
+            f.firstPaintMs = t.elapsed();
     });
     QObject::connect(&client, &SyncClient::balancesSynced, &balances, [&](const RowDelta<BalanceRow>& delta) {
         QElapsedTimer update;
@@ -209,8 +267,6 @@ SyncFigures measureSync(const ConnectionSpec& spec, Service& other)
     });
     QSignalSpy finished(&client, &SyncClient::syncFinished);
     Heartbeat heartbeat;
-    SyncFigures f;
-    QElapsedTimer t;
     heartbeat.start();
     t.start();
     client.open(spec);
@@ -223,20 +279,36 @@ SyncFigures measureSync(const ConnectionSpec& spec, Service& other)
     f.firstUpdateMs = longestUpdate;
     f.rows = customers.rowCount();
 
-    BalanceChange credit;
-    credit.amount = Money::fromMicros(1'000'000);
-    credit.reason = u"bench"_s;
-    must(other.credit(u"cust-000001"_s, credit), u"credit"_s);
-    heartbeat.start();
-    t.restart();
-    client.refresh();
-    if (!finished.wait(600'000)) {
-        note(u"incremental sync did not finish"_s);
-        std::exit(1);
+    int round = 0;
+    for (int changed : {1, 100, 10'000}) {
+        recordForCustomers(other, storedCustomers, std::min(changed, storedCustomers), ++round);
+        heartbeat.start();
+        t.restart();
+        client.refresh();
+        if (!finished.wait(600'000)) {
+            note(u"incremental sync did not finish"_s);
+            std::exit(1);
+        }
+        f.incremental << qMakePair(changed, Timed{t.elapsed(), heartbeat.stop()});
     }
-    f.incrementalMs = t.elapsed();
-    f.incrementalStallMs = heartbeat.stop();
+    f.peakMiB = peakMemoryMiB();
     return f;
+}
+
+void printSync(const char* source, const SyncFigures& f)
+{
+    std::printf("%-8s %-34s %10lld %14s\n", source, "first paint (first customer rows)", f.firstPaintMs, "");
+    std::printf("%-8s %-34s %10lld %14lld %16lld\n",
+                source,
+                "first sync (all customers)",
+                f.firstSyncMs,
+                f.firstStallMs,
+                f.firstUpdateMs);
+    for (const auto& [changed, timed] : f.incremental) {
+        const QByteArray what = u"incremental sync (%1 changed)"_s.arg(changed).toUtf8();
+        std::printf("%-8s %-34s %10lld %14lld\n", source, what.constData(), timed.ms, timed.stallMs);
+    }
+    std::printf("%-8s %-34s %10lld %14s\n", source, "peak memory of the dashboard (MiB)", f.peakMiB, "");
 }
 
 struct PageFigures
@@ -337,19 +409,12 @@ int main(int argc, char* argv[])
     ConnectionSpec local = ConnectionSpec::local(db);
     local.queuePath = dir.filePath(u"queue.db"_s);
     local.syncIntervalMs = 3'600'000;
-    const SyncFigures l = measureSync(local, *service);
+    const SyncFigures l = measureSync(local, *service, customers);
     const PageFigures le = measureEvents(local);
 
     std::printf("store: %d customers, %lld events (%s)\n", l.rows, events, qPrintable(db));
     std::printf("%-8s %-34s %10s %14s %16s\n", "source", "measure", "ms", "GUI stall ms", "model update ms");
-    std::printf("%-8s %-34s %10lld %14lld %16lld\n",
-                "local",
-                "first sync (all customers)",
-                l.firstSyncMs,
-                l.firstStallMs,
-                l.firstUpdateMs);
-    std::printf(
-        "%-8s %-34s %10lld %14lld\n", "local", "incremental sync (1 change)", l.incrementalMs, l.incrementalStallMs);
+    printSync("local", l);
     std::printf("%-8s %-34s %10lld %14lld\n", "local", "events: first page (200)", le.firstPageMs, le.stallMs);
     std::printf("%-8s %-34s %10lld %14s\n", "local", "events: fetchMore (200, mean of 10)", le.fetchMoreMs, "");
     std::printf("%-8s %-34s %10lld %14s\n", "local", "events: customer+dimension filter", le.filteredFirstPageMs, "");
@@ -366,19 +431,9 @@ int main(int argc, char* argv[])
         remote.queuePath = dir.filePath(u"queue-remote.db"_s);
         remote.syncIntervalMs = 3'600'000;
         remote.requestTimeoutMs = 120'000;
-        const SyncFigures r = measureSync(remote, *service);
+        const SyncFigures r = measureSync(remote, *service, customers);
         const PageFigures re = measureEvents(remote);
-        std::printf("%-8s %-34s %10lld %14lld %16lld\n",
-                    "remote",
-                    "first sync (all customers)",
-                    r.firstSyncMs,
-                    r.firstStallMs,
-                    r.firstUpdateMs);
-        std::printf("%-8s %-34s %10lld %14lld\n",
-                    "remote",
-                    "incremental sync (1 change)",
-                    r.incrementalMs,
-                    r.incrementalStallMs);
+        printSync("remote", r);
         std::printf("%-8s %-34s %10lld %14lld\n", "remote", "events: first page (200)", re.firstPageMs, re.stallMs);
         std::printf("%-8s %-34s %10lld %14s\n", "remote", "events: fetchMore (200, mean of 10)", re.fetchMoreMs, "");
         std::printf(

@@ -209,6 +209,15 @@ const QList<Migration>& migrations()
              // One upsert fewer per event and meter; the month rows hold the same totals.
              QStringLiteral("DELETE FROM rollups WHERE grain = 'l'"),
          }},
+        {11,
+         "events: the writing transaction's id on PostgreSQL (the usage feed's cursor)",
+         {
+             // Servers sharing a PostgreSQL database commit out of seq order, so a seq cursor could pass an
+             // event still being written. The feed follows transaction ids instead (UsageReader::changedSince);
+             // the index is appended to at its right edge, as the seq's is. SQLite needs neither.
+             QStringLiteral("{POSTGRES}ALTER TABLE events ADD COLUMN xact xid8 NOT NULL DEFAULT pg_current_xact_id()"),
+             QStringLiteral("{POSTGRES}CREATE INDEX events_xact ON events (xact)"),
+         }},
     };
     return list;
 }

@@ -273,4 +273,14 @@ Result<qint64> Service::latestChange() const
     return Sql::retrying(m_database, [&] { return m_catalog->latestChange(); });
 }
 
+Result<UsageChangePage> Service::usageChanges(qint64 since, int limit) const
+{
+    return Sql::retrying(m_database, [&] { return m_usage->changedSince(since, limit); });
+}
+
+Result<qint64> Service::latestUsageChange() const
+{
+    return Sql::retrying(m_database, [&] { return m_usage->latestUsageChange(); });
+}
+
 } // namespace Meterline

@@ -121,6 +121,9 @@ public:
     Result<ChangePage> changes(qint64 since, int limit = 1000) const;
     // The newest change's seq: read it BEFORE a full read, then sync from it (nothing in between is missed).
     Result<qint64> latestChange() const;
+    // The usage feed (GET /v1/usage/changes): see UsageReader::changedSince.
+    Result<UsageChangePage> usageChanges(qint64 since, int limit = 1000) const;
+    Result<qint64> latestUsageChange() const;
 
 private:
     Database& m_database;

@@ -444,6 +444,28 @@ struct SummaryPage
     bool operator==(const SummaryPage&) const = default;
 };
 
+// The usage feed (GET /v1/usage/changes): the current figures of the customers whose usage moved since a
+// cursor, in the current window of each limit period, so that a client refreshes just those customers.
+struct UsageWindowFigures
+{
+    Period period = Period::Month;
+    QDateTime from; // both invalid for the lifetime window
+    QDateTime to;
+    QList<SummaryRow> data; // each changed customer's non-zero figures, by customer then meter (absent: 0)
+
+    bool operator==(const UsageWindowFigures&) const = default;
+};
+
+struct UsageChangePage
+{
+    QStringList customers;             // whose usage moved, sorted; their figures below are complete
+    QList<UsageWindowFigures> windows; // hour, day, week, month, lifetime (unless truncated)
+    bool truncated = false;            // more customers moved than the limit: none listed, read summaries
+    qint64 nextCursor = 0;
+
+    bool operator==(const UsageChangePage&) const = default;
+};
+
 // One invoice CSV row (SPEC §4).
 struct InvoiceLine
 {

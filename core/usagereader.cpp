@@ -374,6 +374,80 @@ UsageReader::summary(const TimeRange& range, const QString& customerId, const QS
     return page;
 }
 
+Result<qint64> UsageReader::latestUsageChange() const
+{
+    // On PostgreSQL every transaction below the snapshot's xmin has ended, so whatever it stored is visible
+    // to a read that starts after this one; those at or above it are read again next time.
+    const QString sql = m_database.kind() == Database::Kind::Postgres
+                            ? QStringLiteral("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                            : QStringLiteral("SELECT COALESCE(MAX(seq), 0) FROM events");
+    auto cursor = Sql::scalar(m_database.connection(), sql);
+    if (!cursor.ok())
+        return cursor.error();
+    return cursor.value().value_or(0).toLongLong();
+}
+
+Result<UsageChangePage> UsageReader::changedSince(qint64 since, int limit) const
+{
+    if (limit < 1 || limit > 10000)
+        return Error::invalid(QStringLiteral("limit must be 1-10000"), QStringLiteral("limit"));
+    if (since < 0)
+        return Error::invalid(QStringLiteral("since must be a cursor this server gave"), QStringLiteral("since"));
+    // The next cursor first: events stored while the customers are read are listed again next time.
+    auto next = latestUsageChange();
+    if (!next.ok())
+        return next.error();
+    const QSqlDatabase db = m_database.connection();
+    auto moved = m_database.kind() == Database::Kind::Postgres
+                     ? Sql::run(db,
+                                QStringLiteral("SELECT DISTINCT customer_id FROM events"
+                                               " WHERE xact >= (?::text)::xid8 LIMIT ?"),
+                                {QString::number(since), limit + 1})
+                     : Sql::run(db,
+                                QStringLiteral("SELECT DISTINCT customer_id FROM events"
+                                               " WHERE seq > ? AND seq <= ? LIMIT ?"),
+                                {since, next.value(), limit + 1});
+    if (!moved.ok())
+        return moved.error();
+    UsageChangePage page;
+    page.nextCursor = next.value();
+    while (moved.value().next())
+        page.customers << moved.value().value(0).toString();
+    if (page.customers.size() > limit) {
+        page.customers.clear();
+        page.truncated = true;
+        return page;
+    }
+    std::sort(page.customers.begin(), page.customers.end());
+    auto catalog = m_catalog.snapshot(db);
+    if (!catalog.ok())
+        return catalog.error();
+    QList<const Meter*> meters;
+    for (const Meter& meter : catalog.value()->meters)
+        meters << &meter;
+    std::sort(meters.begin(), meters.end(), [](const Meter* a, const Meter* b) { return a->id < b->id; });
+    // Every window, even with no one listed: a client sees from the ranges when one has rolled over.
+    const QDateTime now = m_clock();
+    for (Period period : {Period::Hour, Period::Day, Period::Week, Period::Month, Period::Lifetime}) {
+        UsageWindowFigures figures;
+        figures.period = period;
+        const TimeRange range = Periods::window(period, now);
+        figures.from = range.from;
+        figures.to = range.to;
+        for (const QString& customerId : std::as_const(page.customers)) {
+            for (const Meter* meter : std::as_const(meters)) {
+                auto values = byCustomer(db, *meter, customerId, range);
+                if (!values.ok())
+                    return values.error();
+                if (const auto v = values.value().constFind(customerId); v != values.value().cend())
+                    figures.data << SummaryRow{customerId, meter->id, v->value(meter->aggregation)};
+            }
+        }
+        page.windows << figures;
+    }
+    return page;
+}
+
 Result<QList<InvoiceLine>> UsageReader::invoiceLines(const TimeRange& range) const
 {
     if (auto s = checkRange(range); !s.ok())

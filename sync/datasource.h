@@ -29,6 +29,9 @@ public:
     virtual Result<ChangePage> changes(qint64 since, int limit) = 0;
     // The newest change's cursor; read before a full read, so the next sync starts there.
     virtual Result<qint64> latestChange() = 0;
+    // The usage feed (GET /v1/usage/changes): the current figures of the customers whose usage moved.
+    virtual Result<UsageChangePage> usageChanges(qint64 since, int limit) = 0;
+    virtual Result<qint64> latestUsageChange() = 0;
     virtual Result<QList<Customer>> customers() = 0;
     virtual Result<Customer> customer(const QString& id) = 0;
     virtual Result<QList<Plan>> plans() = 0;

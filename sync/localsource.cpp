@@ -90,6 +90,16 @@ Result<qint64> LocalSource::latestChange()
     LOCAL_CALL(latestChange());
 }
 
+Result<UsageChangePage> LocalSource::usageChanges(qint64 since, int limit)
+{
+    LOCAL_CALL(usageChanges(since, limit));
+}
+
+Result<qint64> LocalSource::latestUsageChange()
+{
+    LOCAL_CALL(latestUsageChange());
+}
+
 Result<QList<Customer>> LocalSource::customers()
 {
     LOCAL_CALL(customers());

@@ -27,6 +27,8 @@ public:
 
     Result<ChangePage> changes(qint64 since, int limit) override;
     Result<qint64> latestChange() override;
+    Result<UsageChangePage> usageChanges(qint64 since, int limit) override;
+    Result<qint64> latestUsageChange() override;
     Result<QList<Customer>> customers() override;
     Result<Customer> customer(const QString& id) override;
     Result<QList<Plan>> plans() override;

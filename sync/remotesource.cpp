@@ -19,6 +19,14 @@ namespace Meterline::Dashboard
 namespace
 {
 
+QUrlQuery feedQuery(const QString& since, int limit)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("since"), since);
+    q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    return q;
+}
+
 QString segment(const QString& id)
 {
     return QString::fromLatin1(QUrl::toPercentEncoding(id));
@@ -213,22 +221,37 @@ Result<QJsonObject> RemoteSource::getJson(const QString& path, const QUrlQuery& 
     return doc.object();
 }
 
+template <typename Page> Result<Page> RemoteSource::feedPage(const QString& path, const QString& since, int limit)
+{
+    return decode(getJson(path, feedQuery(since, limit)), Wire::decode<Page>);
+}
+
+template <typename Page> Result<qint64> RemoteSource::latestCursor(const QString& path)
+{
+    auto page = feedPage<Page>(path, QStringLiteral("latest"), 1);
+    if (!page.ok())
+        return page.error();
+    return page->nextCursor;
+}
+
 Result<ChangePage> RemoteSource::changes(qint64 since, int limit)
 {
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("since"), QString::number(since));
-    q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
-    return decode(getJson(QStringLiteral("/v1/changes"), q), Wire::decode<ChangePage>);
+    return feedPage<ChangePage>(QStringLiteral("/v1/changes"), QString::number(since), limit);
 }
 
 Result<qint64> RemoteSource::latestChange()
 {
-    QUrlQuery q;
-    q.addQueryItem(QStringLiteral("since"), QStringLiteral("latest"));
-    auto page = decode(getJson(QStringLiteral("/v1/changes"), q), Wire::decode<ChangePage>);
-    if (!page.ok())
-        return page.error();
-    return page->nextCursor;
+    return latestCursor<ChangePage>(QStringLiteral("/v1/changes"));
+}
+
+Result<UsageChangePage> RemoteSource::usageChanges(qint64 since, int limit)
+{
+    return feedPage<UsageChangePage>(QStringLiteral("/v1/usage/changes"), QString::number(since), limit);
+}
+
+Result<qint64> RemoteSource::latestUsageChange()
+{
+    return latestCursor<UsageChangePage>(QStringLiteral("/v1/usage/changes"));
 }
 
 Result<QList<Customer>> RemoteSource::customers()

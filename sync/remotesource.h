@@ -30,6 +30,8 @@ public:
 
     Result<ChangePage> changes(qint64 since, int limit) override;
     Result<qint64> latestChange() override;
+    Result<UsageChangePage> usageChanges(qint64 since, int limit) override;
+    Result<qint64> latestUsageChange() override;
     Result<QList<Customer>> customers() override;
     Result<Customer> customer(const QString& id) override;
     Result<QList<Plan>> plans() override;
@@ -76,6 +78,9 @@ private:
                        int timeoutMs,
                        const Sink* sink = nullptr);
     Result<QJsonObject> getJson(const QString& path, const QUrlQuery& query = {});
+    // A page of a cursor feed (/v1/changes, /v1/usage/changes), and the feed's newest cursor (?since=latest).
+    template <typename Page> Result<Page> feedPage(const QString& path, const QString& since, int limit);
+    template <typename Page> Result<qint64> latestCursor(const QString& path);
     Result<QJsonObject> sendJson(const QByteArray& method, const QString& path, const QJsonObject& body, int timeoutMs);
 
     QUrl m_base;

@@ -66,6 +66,12 @@ struct SyncStatus
     QString message;       // the last failure, in words; empty when the last sync succeeded
     int queuedActions = 0; // actions waiting in the durable queue
     int retryInMs = 0;     // Offline/Error: when the next attempt runs
+    // The last sync's usage figures read (summary rows, or the usage feed's for the customers that moved):
+    // what an incremental sync costs, for the bench and the tests.
+    qint64 usageFiguresRead = 0;
+    // Syncing a first load: the customer rows sent to the model so far, of all of them (0 of 0 otherwise).
+    int customersLoaded = 0;
+    int customersTotal = 0;
 };
 
 // Usage over time for a chart: one meter, optionally one customer, bucketed by hour, day or month.

@@ -23,6 +23,8 @@ namespace
 constexpr int ChangePageSize = 10000;
 constexpr int SummaryPageSize = 10000;
 constexpr int BalancePageSize = 10000;
+// Customers one usage-feed answer may list; above, the windows are read in full.
+constexpr int UsageFeedLimit = 10000;
 // Above this many changed customers or balances in one sync, one list read beats one read per id.
 constexpr int ReloadAllAbove = 200;
 
@@ -299,10 +301,14 @@ Status SyncWorker::syncOnce()
         // A store or server that cannot be opened is unreachable for the queue's purposes: actions wait.
         return Error{SourceError::Unreachable, describe(opened.error()), {}};
     }
+    m_status.usageFiguresRead = 0;
     const Status read = m_known.loaded ? followChanges() : fullRead();
     if (!read.ok())
         return read;
-    return refreshUsageAndRows();
+    if (Status usage = refreshUsage(); !usage.ok())
+        return usage;
+    refreshRows();
+    return success();
 }
 
 Status SyncWorker::fullRead()
@@ -338,6 +344,8 @@ Status SyncWorker::fullRead()
     if (Status balances = reloadBalances(); !balances.ok())
         return balances;
     m_known.loaded = true;
+    m_usage.loaded = false; // a full read of the lists reads usage in full too
+    m_dirty = Dirty{};
     return success();
 }
 
@@ -395,7 +403,17 @@ Status SyncWorker::followChanges()
             break;
     }
 
-    // Plans, meters and limits are short lists: a change reloads the list.
+    for (const QString& id : std::as_const(customers))
+        m_dirty.mark(id);
+    for (const QString& id : std::as_const(deletedCustomers))
+        m_dirty.mark(id);
+    for (const QString& id : std::as_const(balances))
+        m_dirty.mark(id);
+    // Plans, meters and limits are short lists: a change reloads the list, and every row is rebuilt (plan
+    // names and limits are in all of them; a meter's change can move every figure).
+    m_dirty.all = m_dirty.all || plans || meters || limits;
+    if (meters)
+        m_usage.loaded = false;
     if (meters) {
         auto list = source().meters();
         if (!list.ok())
@@ -421,7 +439,9 @@ Status SyncWorker::followChanges()
         auto list = source().customers();
         if (!list.ok())
             return list.error();
-        diffList(m_known.customers, list.value(), false);
+        const RowDelta<Customer> moved = diffList(m_known.customers, list.value(), false);
+        for (const QString& id : moved.removed)
+            m_dirty.mark(id);
     } else {
         for (const QString& id : std::as_const(customers)) {
             auto customer = source().customer(id);
@@ -465,53 +485,133 @@ Status SyncWorker::followChanges()
     return success();
 }
 
-Result<SyncWorker::UsageByCustomer> SyncWorker::summaryOf(NamedPeriod period)
+Result<SyncWorker::UsageWindow> SyncWorker::summaryOf(Period period)
 {
-    auto range = source().resolvePeriod(period);
+    auto range = source().resolvePeriod(windowOf(period));
     if (!range.ok())
         return range.error();
-    UsageByCustomer usage;
+    UsageWindow window{range.value(), {}};
     QString cursor;
     do {
         auto page = source().usageSummary(range.value(), {}, cursor, SummaryPageSize);
         if (!page.ok())
             return page.error();
         for (const SummaryRow& row : page->data)
-            usage[row.customerId].insert(row.meterId, row.value);
+            window.byCustomer[row.customerId].insert(row.meterId, row.value);
+        m_status.usageFiguresRead += page->data.size();
         cursor = page->nextCursor;
     } while (!cursor.isEmpty());
-    return usage;
+    return window;
 }
 
-Status SyncWorker::refreshUsageAndRows()
+QSet<Period> SyncWorker::periodsInUse() const
 {
-    // Usage is not in the change log: this month's summary (rollup rows) and the windows of the limit
-    // periods in use are read on every sync; only rows that moved go out.
-    QHash<QString, QList<Limit>> customerLimits;
     QSet<Period> periods{Period::Month};
-    for (const Limit& l : std::as_const(m_known.limits)) {
-        if (l.scope == LimitScope::Customer)
-            customerLimits[l.customerId] << l;
+    for (const Limit& l : std::as_const(m_known.limits))
         periods.insert(l.period);
-    }
     for (const Plan& p : std::as_const(m_known.plans)) {
         for (const Limit& l : p.limits)
             periods.insert(l.period);
     }
-    QHash<Period, UsageByCustomer> usage;
-    for (Period period : std::as_const(periods)) {
-        auto summary = summaryOf(windowOf(period));
-        if (!summary.ok())
-            return summary.error();
-        usage.insert(period, std::move(summary).value());
-    }
-    const UsageByCustomer& month = usage[Period::Month];
+    return periods;
+}
 
+Status SyncWorker::readUsageWindows(const QSet<Period>& periods)
+{
+    for (Period period : periods) {
+        auto window = summaryOf(period);
+        if (!window.ok())
+            return window.error();
+        m_usage.windows.insert(period, std::move(window).value());
+    }
+    if (!periods.isEmpty())
+        m_dirty.all = true;
+    return success();
+}
+
+Status SyncWorker::refreshUsage()
+{
+    const QSet<Period> periods = periodsInUse();
+    if (!m_usage.loaded) {
+        // The cursor first: whatever is recorded while the windows are read is in the feed next time.
+        auto cursor = source().latestUsageChange();
+        if (!cursor.ok())
+            return cursor.error();
+        m_usage.windows.clear();
+        if (Status read = readUsageWindows(periods); !read.ok())
+            return read;
+        m_usage.cursor = cursor.value();
+        m_usage.loaded = true;
+        return success();
+    }
+    auto page = source().usageChanges(m_usage.cursor, UsageFeedLimit);
+    if (!page.ok())
+        return page.error();
+    if (page->truncated) {
+        // More customers moved than one answer lists: reading the windows costs less than asking per id.
+        if (Status read = readUsageWindows(periods); !read.ok())
+            return read;
+        m_usage.cursor = page->nextCursor;
+        return success();
+    }
+    QSet<Period> unread; // new to the dashboard, or rolled over to another range since it was read
+    for (Period period : periods) {
+        const auto known = m_usage.windows.constFind(period);
+        const auto fresh = std::find_if(
+            page->windows.cbegin(), page->windows.cend(), [period](const auto& w) { return w.period == period; });
+        if (known == m_usage.windows.cend() || fresh == page->windows.cend()
+            || TimeRange{fresh->from, fresh->to} != known->range) {
+            unread.insert(period);
+            continue;
+        }
+        UsageByCustomer& byCustomer = m_usage.windows[period].byCustomer;
+        for (const QString& id : std::as_const(page->customers))
+            byCustomer.remove(id); // the feed lists a moved customer's every non-zero figure
+        for (const SummaryRow& row : fresh->data)
+            byCustomer[row.customerId].insert(row.meterId, row.value);
+        m_status.usageFiguresRead += fresh->data.size();
+    }
+    for (const QString& id : std::as_const(page->customers))
+        m_dirty.mark(id);
+    if (Status read = readUsageWindows(unread); !read.ok())
+        return read;
+    m_usage.cursor = page->nextCursor;
+    return success();
+}
+
+void SyncWorker::refreshRows()
+{
+    QHash<QString, QList<Limit>> customerLimits;
+    for (const Limit& l : std::as_const(m_known.limits)) {
+        if (l.scope == LimitScope::Customer)
+            customerLimits[l.customerId] << l;
+    }
+    const UsageByCustomer month = m_usage.windows.value(Period::Month).byCustomer;
     const bool first = m_known.rows.isEmpty();
-    QList<CustomerRow> rows;
-    rows.reserve(m_known.customers.size());
-    QList<BalanceRow> balanceRows;
-    for (const Customer& c : std::as_const(m_known.customers)) {
+    const bool all = m_dirty.all || first;
+    // Who is rebuilt: every customer, or the marked ones (live ones get a row, deleted ones lose theirs).
+    QList<QString> ids = all ? m_known.customers.keys() : m_dirty.customers.values();
+    if (all) {
+        for (auto it = m_known.rows.cbegin(); it != m_known.rows.cend(); ++it) {
+            if (!m_known.customers.contains(it.key()))
+                ids << it.key();
+        }
+    }
+
+    RowDelta<CustomerRow> customerDelta;
+    customerDelta.reset = first;
+    RowDelta<BalanceRow> balanceDelta;
+    balanceDelta.reset = first;
+    for (const QString& id : std::as_const(ids)) {
+        const auto customer = m_known.customers.constFind(id);
+        if (customer == m_known.customers.cend()) {
+            if (m_known.rows.remove(id))
+                customerDelta.removed << id;
+            if (m_known.balanceRows.remove(id))
+                balanceDelta.removed << id;
+            continue;
+        }
+        const Customer& c = *customer;
         CustomerRow row;
         row.customer = c;
         const auto plan = m_known.plans.constFind(c.planId);
@@ -522,67 +622,59 @@ Status SyncWorker::refreshUsageAndRows()
         const auto balance = m_known.balances.constFind(c.id);
         row.hasBalance = balance != m_known.balances.cend();
         row.balance = row.hasBalance ? *balance : Balance{c.id, {}, {}, {}};
-        const LimitHealthResult health =
-            LimitOverview::health(LimitOverview::applyingLimits(planPtr, customerLimits.value(c.id)),
-                                  [&usage, &c](const QString& meterId, Period period) {
-                                      return usage.value(period).value(c.id).value(meterId);
-                                  });
+        const LimitHealthResult health = LimitOverview::health(
+            LimitOverview::applyingLimits(planPtr, customerLimits.value(c.id)),
+            [this, &c](const QString& meterId, Period period) {
+                const auto window = m_usage.windows.constFind(period);
+                return window == m_usage.windows.cend() ? 0.0 : window->byCustomer.value(c.id).value(meterId);
+            });
         row.health = health.health;
         row.worstFraction = health.worstFraction;
         if (!health.worst.id.isEmpty())
             row.worstLimit = health.worst.meterId + QStringLiteral(" / ") + toString(health.worst.period);
-        rows << row;
-        if (row.hasBalance)
-            balanceRows << BalanceRow{row.balance, c.name};
-    }
 
-    RowDelta<CustomerRow> customerDelta;
-    customerDelta.reset = first;
-    QHash<QString, CustomerRow> nextRows;
-    nextRows.reserve(rows.size());
-    for (const CustomerRow& row : std::as_const(rows)) {
-        const auto old = m_known.rows.constFind(row.customer.id);
+        const auto old = m_known.rows.constFind(id);
         if (first || old == m_known.rows.cend() || !same(*old, row))
             customerDelta.upserts << row;
-        nextRows.insert(row.customer.id, row);
+        if (row.hasBalance) {
+            const BalanceRow balanceRow{row.balance, c.name};
+            const auto oldBalance = m_known.balanceRows.constFind(id);
+            if (first || oldBalance == m_known.balanceRows.cend() || !same(*oldBalance, balanceRow))
+                balanceDelta.upserts << balanceRow;
+            m_known.balanceRows.insert(id, balanceRow);
+        } else if (m_known.balanceRows.remove(id)) {
+            balanceDelta.removed << id;
+        }
+        m_known.rows.insert(id, std::move(row));
     }
-    for (auto it = m_known.rows.cbegin(); it != m_known.rows.cend(); ++it) {
-        if (!nextRows.contains(it.key()))
-            customerDelta.removed << it.key();
-    }
+    m_dirty = Dirty{false, {}};
+
     // Ordered by id on the first load, so an unsorted view starts in a sensible order.
     std::sort(customerDelta.upserts.begin(),
               customerDelta.upserts.end(),
               [](const CustomerRow& a, const CustomerRow& b) { return a.customer.id < b.customer.id; });
-    m_known.rows = std::move(nextRows);
-
-    RowDelta<BalanceRow> balanceDelta;
-    balanceDelta.reset = first;
-    QHash<QString, BalanceRow> nextBalances;
-    for (const BalanceRow& row : std::as_const(balanceRows)) {
-        const auto old = m_known.balanceRows.constFind(row.balance.customerId);
-        if (first || old == m_known.balanceRows.cend() || !same(*old, row))
-            balanceDelta.upserts << row;
-        nextBalances.insert(row.balance.customerId, row);
-    }
-    for (auto it = m_known.balanceRows.cbegin(); it != m_known.balanceRows.cend(); ++it) {
-        if (!nextBalances.contains(it.key()))
-            balanceDelta.removed << it.key();
-    }
     std::sort(balanceDelta.upserts.begin(), balanceDelta.upserts.end(), [](const BalanceRow& a, const BalanceRow& b) {
         return a.balance.customerId < b.balance.customerId;
     });
-    m_known.balanceRows = std::move(nextBalances);
-
     if (!isEmpty(customerDelta)) {
-        for (const auto& part : slices(customerDelta))
+        const QList<RowDelta<CustomerRow>> parts = slices(customerDelta);
+        // A first load in slices says how far it is (the status bar's count), each count before its slice.
+        const bool counted = parts.size() > 1;
+        for (const auto& part : parts) {
+            if (counted) {
+                m_status.customersLoaded += int(part.upserts.size());
+                m_status.customersTotal = int(customerDelta.upserts.size());
+                emit statusChanged(m_status);
+            }
             emit customersSynced(part);
+        }
+        m_status.customersLoaded = 0;
+        m_status.customersTotal = 0;
     }
     if (!isEmpty(balanceDelta)) {
         for (const auto& part : slices(balanceDelta))
             emit balancesSynced(part);
     }
-    return success();
 }
 
 Result<OverviewFigures> SyncWorker::overview()

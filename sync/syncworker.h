@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 #include <atomic>
 #include <deque>
@@ -96,8 +97,30 @@ private:
         QHash<QString, CustomerRow> rows;
         QHash<QString, BalanceRow> balanceRows;
     };
-    // customer id -> meter id -> aggregate, per limit period's current window.
+    // customer id -> meter id -> aggregate, in one limit period's current window.
     using UsageByCustomer = QHash<QString, QHash<QString, double>>;
+    struct UsageWindow
+    {
+        TimeRange range;
+        UsageByCustomer byCustomer;
+    };
+    // The usage the rows are built from: the windows of the month and of the limit periods in use, kept
+    // current by the usage feed (GET /v1/usage/changes) from its cursor. A window is read in full when it is
+    // new, when it rolls over (the feed names another range) and when the feed is truncated.
+    struct KnownUsage
+    {
+        bool loaded = false;
+        qint64 cursor = 0;
+        QHash<Period, UsageWindow> windows;
+    };
+    // The customers whose rows the next refresh rebuilds; all of them after a full read or a change to plans,
+    // meters, limits or a whole usage window.
+    struct Dirty
+    {
+        bool all = true;
+        QSet<QString> customers;
+        void mark(const QString& id) { customers.insert(id); }
+    };
 
     void enqueue(std::function<void()> job);
     void drain();
@@ -105,8 +128,11 @@ private:
     Status syncOnce();
     Status fullRead();
     Status followChanges();
-    Status refreshUsageAndRows();
-    Result<UsageByCustomer> summaryOf(NamedPeriod period);
+    Status refreshUsage();
+    Status readUsageWindows(const QSet<Period>& periods);
+    void refreshRows();
+    QSet<Period> periodsInUse() const;
+    Result<UsageWindow> summaryOf(Period period);
     Status reloadBalances();
     void flushQueue();
     // false: the source is unreachable (the action stays queued).
@@ -122,6 +148,8 @@ private:
     std::unique_ptr<DataSource> m_source;
     std::unique_ptr<ActionQueue> m_queue;
     Known m_known;
+    KnownUsage m_usage;
+    Dirty m_dirty;
     SyncStatus m_status;
     QTimer m_timer; // the next sync: the interval, or the backoff after a failure
     int m_backoffMs = 0;

@@ -185,4 +185,14 @@ private:
     std::unique_ptr<Service> m_service;
 };
 
+// A customer named by its id, created in the store (the test stops when it cannot be).
+inline void addCustomer(TestStore& store, const QString& id)
+{
+    Customer c;
+    c.id = id;
+    c.name = id;
+    const auto done = store->createCustomer(c);
+    VERIFY_OK(done);
+}
+
 } // namespace Meterline::Testing

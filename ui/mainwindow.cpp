@@ -246,7 +246,11 @@ void MainWindow::onStatus(const Dashboard::SyncStatus& status)
         text = last.isEmpty() ? tr("Connected") : tr("Up to date \u00b7 last sync %1").arg(last);
         break;
     case Dashboard::SyncState::Syncing:
-        text = last.isEmpty() ? tr("Syncing\u2026") : tr("Syncing\u2026 (last success %1)").arg(last);
+        if (status.customersTotal > 0)
+            text = tr("Loading customers\u2026 %1 of %2")
+                       .arg(locale.toString(status.customersLoaded), locale.toString(status.customersTotal));
+        else
+            text = last.isEmpty() ? tr("Syncing\u2026") : tr("Syncing\u2026 (last success %1)").arg(last);
         break;
     case Dashboard::SyncState::Offline:
         text = last.isEmpty() ? tr("Offline: %1 \u2014 %2").arg(status.message, retry)

@@ -26,6 +26,27 @@ QString readString(JsonReader& r, const QString& key)
     return r.string(key, Need::Optional);
 }
 
+// A feed's nextCursor: a number in a string (opaque to clients, exact beyond 2^53).
+qint64 readCursor(JsonReader& r)
+{
+    const QString cursor = r.string(QStringLiteral("nextCursor"));
+    bool numeric = false;
+    const qint64 value = cursor.toLongLong(&numeric);
+    if (!numeric && r.ok())
+        r.fail(QStringLiteral("nextCursor"), QStringLiteral("nextCursor must be a number in a string"));
+    return value;
+}
+
+QJsonArray summaryRowsJson(const QList<SummaryRow>& rows)
+{
+    QJsonArray data;
+    for (const SummaryRow& row : rows)
+        data.append(QJsonObject{{QStringLiteral("customerId"), row.customerId},
+                                {QStringLiteral("meterId"), row.meterId},
+                                {QStringLiteral("value"), row.value}});
+    return data;
+}
+
 double readNumber(JsonReader& r, const QString& key, double fallback = 0)
 {
     return r.number(key).value_or(fallback);
@@ -295,6 +316,23 @@ void read(JsonReader& r, SummaryPage& page)
     readPage(r, page);
 }
 
+void read(JsonReader& r, UsageWindowFigures& w)
+{
+    w.period =
+        readEnum(r, QStringLiteral("period"), Need::Required, &parsePeriod, PeriodChoices).value_or(Period::Month);
+    w.from = readTime(r, QStringLiteral("from"));
+    w.to = readTime(r, QStringLiteral("to"));
+    w.data = readList<SummaryRow>(r, QStringLiteral("data"));
+}
+
+void read(JsonReader& r, UsageChangePage& page)
+{
+    page.customers = r.stringList(QStringLiteral("customers"), Need::Required).value_or(QStringList{});
+    page.windows = readList<UsageWindowFigures>(r, QStringLiteral("windows"));
+    page.truncated = r.boolean(QStringLiteral("truncated")).value_or(false);
+    page.nextCursor = readCursor(r);
+}
+
 // ---- reservations and checks ----
 
 void read(JsonReader& r, Reservation& res)
@@ -437,12 +475,7 @@ void read(JsonReader& r, Change& c)
 void read(JsonReader& r, ChangePage& page)
 {
     page.data = readList<Change>(r, QStringLiteral("data"));
-    // The cursor is a number in a string (opaque to clients, exact beyond 2^53).
-    const QString cursor = r.string(QStringLiteral("nextCursor"));
-    bool numeric = false;
-    page.nextCursor = cursor.toLongLong(&numeric);
-    if (!numeric && r.ok())
-        r.fail(QStringLiteral("nextCursor"), QStringLiteral("nextCursor must be a number in a string"));
+    page.nextCursor = readCursor(r);
 }
 
 template <typename T> QList<T> readList(JsonReader& r, const QString& key)
@@ -679,14 +712,9 @@ QJsonObject toJson(const UsageResult& r, const UsageQuery& query)
 
 QJsonObject toJson(const SummaryPage& page)
 {
-    QJsonArray data;
-    for (const SummaryRow& row : page.data)
-        data.append(QJsonObject{{QStringLiteral("customerId"), row.customerId},
-                                {QStringLiteral("meterId"), row.meterId},
-                                {QStringLiteral("value"), row.value}});
     return QJsonObject{{QStringLiteral("from"), timeJson(page.from)},
                        {QStringLiteral("to"), timeJson(page.to)},
-                       {QStringLiteral("data"), data},
+                       {QStringLiteral("data"), summaryRowsJson(page.data)},
                        {QStringLiteral("nextCursor"), cursorJson(page.nextCursor)}};
 }
 
@@ -809,6 +837,22 @@ QJsonObject toJson(const Change& c)
                        {QStringLiteral("entity"), c.entity},
                        {QStringLiteral("entityId"), c.entityId},
                        {QStringLiteral("op"), c.op}};
+}
+
+QJsonObject toJson(const UsageWindowFigures& w)
+{
+    return QJsonObject{{QStringLiteral("period"), toString(w.period)},
+                       {QStringLiteral("from"), timeJson(w.from)},
+                       {QStringLiteral("to"), timeJson(w.to)},
+                       {QStringLiteral("data"), summaryRowsJson(w.data)}};
+}
+
+QJsonObject toJson(const UsageChangePage& page)
+{
+    return QJsonObject{{QStringLiteral("customers"), QJsonArray::fromStringList(page.customers)},
+                       {QStringLiteral("windows"), toJsonArray(page.windows)},
+                       {QStringLiteral("truncated"), page.truncated},
+                       {QStringLiteral("nextCursor"), QString::number(page.nextCursor)}};
 }
 
 QJsonObject toJson(const ChangePage& page)

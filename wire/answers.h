@@ -57,6 +57,8 @@ QJsonObject toJson(const WebhookDelivery& delivery);
 QJsonObject toJson(const WebhookAttempt& attempt);
 QJsonObject toJson(const Change& change);
 QJsonObject toJson(const ChangePage& page);
+QJsonObject toJson(const UsageWindowFigures& figures);
+QJsonObject toJson(const UsageChangePage& page);
 
 // The list answers (GET /v1/customers …) as arrays of the single-item objects.
 template <typename T> QJsonArray toJsonArray(const QList<T>& items)
@@ -110,7 +112,9 @@ Error errorFrom(const QByteArray& body, int httpStatus);
     X(WebhookDelivery)                                                                                                 \
     X(WebhookAttempt)                                                                                                  \
     X(Change)                                                                                                          \
-    X(ChangePage)
+    X(ChangePage)                                                                                                      \
+    X(UsageWindowFigures)                                                                                              \
+    X(UsageChangePage)
 
 #define METERLINE_WIRE_ANSWER(T)                                                                                       \
     extern template Result<T> decode<T>(const QJsonObject&);                                                           \

@@ -1187,6 +1187,10 @@ Qt %2</translation>
             <numerusform>%n Aktionen warten auf den Server</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Loading customers… %1 of %2</source>
+        <translation>Kunden werden geladen… %1 von %2</translation>
+    </message>
 </context>
 <context>
     <name>Meterline::MeterEditor</name>

@@ -65,6 +65,27 @@ template <typename T> Http::Response answerList(const Result<QList<T>>& result)
     return json(200, toJsonArray(result.value()));
 }
 
+// A feed route (?since=<cursor>|latest&limit=): `latest` answers no entries and the newest cursor.
+template <typename Page, typename Latest, typename Read>
+Http::Response followFeed(const RouteContext& ctx, const Latest& latest, const Read& read)
+{
+    auto since = sinceParam(ctx.request.query);
+    if (!since.ok())
+        return fail(since.error());
+    if (since->latest) {
+        auto cursor = latest();
+        if (!cursor.ok())
+            return fail(cursor.error());
+        Page page;
+        page.nextCursor = cursor.value();
+        return json(200, toJson(page));
+    }
+    auto limit = limitParam(ctx.request.query, 1000, 10000);
+    if (!limit.ok())
+        return fail(limit.error());
+    return answer(read(since->seq, limit.value()));
+}
+
 Http::Response noContent(const Status& status)
 {
     if (!status.ok())
@@ -561,21 +582,16 @@ void ApiServer::addUsageRoutes()
         return csvFile(file, QStringLiteral("usage.csv"));
     });
     addRoute("GET", QStringLiteral("/v1/changes"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
-        auto since = sinceParam(ctx.request.query);
-        if (!since.ok())
-            return fail(since.error());
-        if (since->latest) {
-            auto latest = m_service.latestChange();
-            if (!latest.ok())
-                return fail(latest.error());
-            ChangePage page;
-            page.nextCursor = latest.value();
-            return json(200, toJson(page));
-        }
-        auto limit = limitParam(ctx.request.query, 1000, 10000);
-        if (!limit.ok())
-            return fail(limit.error());
-        return answer(m_service.changes(since->seq, limit.value()));
+        return followFeed<ChangePage>(
+            ctx,
+            [this] { return m_service.latestChange(); },
+            [this](qint64 since, int limit) { return m_service.changes(since, limit); });
+    });
+    addRoute("GET", QStringLiteral("/v1/usage/changes"), Access::Read, BodyCap, [this](const RouteContext& ctx) {
+        return followFeed<UsageChangePage>(
+            ctx,
+            [this] { return m_service.latestUsageChange(); },
+            [this](qint64 since, int limit) { return m_service.usageChanges(since, limit); });
     });
 }
 

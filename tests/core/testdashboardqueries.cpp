@@ -14,17 +14,6 @@ using namespace Qt::StringLiterals;
 namespace
 {
 
-void addCustomer(TestStore& store, const QString& id)
-{
-    Customer c;
-    c.id = id;
-    c.name = id;
-    {
-        const auto done = store->createCustomer(c);
-        VERIFY_OK(done);
-    }
-}
-
 void record(TestStore& store, const QString& customer, const Dimensions& dimensions)
 {
     EventInput in;

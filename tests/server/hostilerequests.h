@@ -130,6 +130,7 @@ inline const QList<Route>& routes()
         {"GET", "/v1/exports/invoices.csv", Body::None, Query::Invoices},
         {"GET", "/v1/exports/usage.csv", Body::None, Query::UsageCsv},
         {"GET", "/v1/changes", Body::None, Query::Changes},
+        {"GET", "/v1/usage/changes", Body::None, Query::Changes},
         {"GET", "/v1/api-keys"},
         {"POST", "/v1/api-keys", Body::ApiKey, Query::None, Guard::Body},
         {"DELETE", "/v1/api-keys/{id}", Body::None, Query::None, Guard::PathNx},

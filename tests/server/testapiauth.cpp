@@ -131,6 +131,7 @@ QList<Family> families()
          false,
          true},
         {"changes", "GET", u"/v1/changes"_s, {}, 200, false, true, true},
+        {"usage changes", "GET", u"/v1/usage/changes"_s, {}, 200, false, true, true},
         {"healthz", "GET", u"/healthz"_s, {}, 200, true, true, true, true},
         {"metrics", "GET", u"/metrics"_s, {}, 200, true, true, true, true},
     };

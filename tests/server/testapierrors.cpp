@@ -521,6 +521,16 @@ private Q_SLOTS:
             u"window"_s);
         row("changes since negative", admin, "GET", u"/v1/changes?since=-1"_s, {}, 400, bad, u"since"_s);
         row("changes since not a number", admin, "GET", u"/v1/changes?since=abc"_s, {}, 400, bad, u"since"_s);
+        row("usage changes since not a number",
+            admin,
+            "GET",
+            u"/v1/usage/changes?since=abc"_s,
+            {},
+            400,
+            bad,
+            u"since"_s);
+        row("usage changes limit 0", admin, "GET", u"/v1/usage/changes?limit=0"_s, {}, 400, bad, u"limit"_s);
+        row("usage changes limit 10001", admin, "GET", u"/v1/usage/changes?limit=10001"_s, {}, 400, bad, u"limit"_s);
 
         // 401 unauthorized
         const QString unauthorized = u"unauthorized"_s;

@@ -798,6 +798,48 @@ private Q_SLOTS:
         QCOMPARE(r.errorCode(), u"conflict"_s);
     }
 
+    void usageChanges_listExactlyTheCustomerThatRecorded()
+    {
+        ApiTestServer server;
+        seedCatalog(server);
+        STOP_IF_FAILED();
+        const QString read = server.key(KeyScope::Read);
+        const QString ingest = server.key(KeyScope::Ingest);
+        auto r = server.get(u"/v1/usage/changes?since=latest"_s, read);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json.value("customers").toArray().size(), 0);
+        const QString cursor = r.json.value("nextCursor").toString();
+        QVERIFY(!cursor.isEmpty());
+
+        r = server.post(u"/v1/events"_s, eventBody("globex", "llm.completion", 321, {{"model", "gpt-4o"}}), ingest);
+        QCOMPARE(r.status, 201);
+        r = server.get(u"/v1/usage/changes?since="_s + cursor, read);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json.value("customers").toArray(), QJsonArray{"globex"});
+        QCOMPARE(r.json.value("truncated").toBool(), false);
+        const QJsonArray windows = r.json.value("windows").toArray();
+        QCOMPARE(windows.size(), 5);
+        for (const QJsonValue& w : windows) {
+            for (const QJsonValue& figure : w.toObject().value("data").toArray())
+                QCOMPARE(figure.toObject().value("customerId").toString(), u"globex"_s);
+        }
+        const QJsonObject month = windows.at(3).toObject();
+        QCOMPARE(month.value("period").toString(), u"month"_s);
+        bool tokens = false;
+        for (const QJsonValue& figure : month.value("data").toArray()) {
+            if (figure.toObject().value("meterId").toString() == u"llm-tokens"_s) {
+                QCOMPARE(figure.toObject().value("value").toDouble(), 321.0);
+                tokens = true;
+            }
+        }
+        QVERIFY(tokens);
+        const QString next = r.json.value("nextCursor").toString();
+        QVERIFY(next != cursor);
+        r = server.get(u"/v1/usage/changes?since="_s + next, read);
+        QCOMPARE(r.json.value("customers").toArray().size(), 0);
+        QCOMPARE(r.json.value("nextCursor").toString(), next);
+    }
+
     void changes_sinceCursorReturnsNewEntries()
     {
         ApiTestServer server;

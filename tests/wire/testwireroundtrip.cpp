@@ -255,6 +255,7 @@ private slots:
     void apiKeys();
     void webhooks();
     void changeFeed();
+    void usageFeed();
     void lists();
     void wrongTypeNamesItsPath();
     void error();
@@ -467,6 +468,24 @@ void TestWireRoundTrip::changeFeed()
     page.nextCursor = 9'007'199'254'740'993; // above 2^53: exact only because it travels as a string
     QVERIFY(answerRoundTrips(page));
     QVERIFY(answerRoundTrips(page.data.first()));
+}
+
+void TestWireRoundTrip::usageFeed()
+{
+    UsageChangePage page;
+    page.customers << u"acme"_s << u"globex"_s;
+    UsageWindowFigures hour{Period::Hour, utc(2026, 3, 1, 10), utc(2026, 3, 1, 11), {}};
+    hour.data << SummaryRow{u"acme"_s, u"llm-tokens"_s, 1234.5} << SummaryRow{u"globex"_s, u"llm-tokens"_s, 7};
+    UsageWindowFigures lifetime{Period::Lifetime, {}, {}, {SummaryRow{u"acme"_s, u"models-used"_s, 2}}};
+    page.windows << hour << lifetime;
+    page.nextCursor = 9'007'199'254'740'995;
+    QVERIFY(answerRoundTrips(page));
+    QVERIFY(answerRoundTrips(hour));
+    QVERIFY(answerRoundTrips(lifetime)); // no bounds travel as nulls and come back invalid
+    UsageChangePage truncated;
+    truncated.truncated = true;
+    truncated.nextCursor = 17;
+    QVERIFY(answerRoundTrips(truncated));
 }
 
 void TestWireRoundTrip::lists()
