@@ -184,7 +184,11 @@ void TestUsageFeed::moreCustomersThanTheLimit_isTruncated()
     QVERIFY(over->truncated);
     QVERIFY(over->customers.isEmpty());
     QVERIFY(over->windows.isEmpty());
-    QCOMPARE(over->nextCursor, exact->nextCursor); // the client reads the summaries and follows on from here
+    // The client reads the summaries and follows on from here. (On PostgreSQL the cursor is the cluster's
+    // oldest open transaction, which other sessions move between the two reads.)
+    if (exactFeed(store))
+        QCOMPARE(over->nextCursor, exact->nextCursor);
+    QVERIFY(over->nextCursor >= exact->nextCursor);
 }
 
 void TestUsageFeed::windowsNameTheirRanges_andRollOver()
