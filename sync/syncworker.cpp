@@ -659,7 +659,7 @@ void SyncWorker::refreshRows()
     if (!isEmpty(customerDelta)) {
         const QList<RowDelta<CustomerRow>> parts = slices(customerDelta);
         // A first load in slices says how far it is (the status bar's count), each count before its slice.
-        const bool counted = parts.size() > 1;
+        const bool counted = customerDelta.reset && parts.size() > 1;
         for (const auto& part : parts) {
             if (counted) {
                 m_status.customersLoaded += int(part.upserts.size());

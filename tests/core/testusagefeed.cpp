@@ -107,7 +107,8 @@ void TestUsageFeed::oneRecordedEvent_yieldsExactlyThatCustomersFigures()
         QCOMPARE(page->customers, QStringList{u"acme"_s});
     QVERIFY(page->customers.contains(u"acme"_s));
     QVERIFY(!page->truncated);
-    QVERIFY(page->nextCursor > cursor.value());
+    // On PostgreSQL a transaction left open elsewhere in the cluster may hold the cursor where it was.
+    QVERIFY(exactFeed(store) ? page->nextCursor > cursor.value() : page->nextCursor >= cursor.value());
     QCOMPARE(page->windows.size(), 5);
     // Each window holds the listed customers' figures and no one else's, equal to the summary of that window.
     for (Period period : {Period::Hour, Period::Day, Period::Week, Period::Month, Period::Lifetime}) {
